@@ -22,14 +22,14 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla
 ifeq ($(SANITIZE),)
-BUILD    := build
-BINDIR   := bin
+BUILD    ?= build
+BINDIR   ?= $(if $(filter build,$(BUILD)),bin,$(BUILD)/bin)
 HARDEN   := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE
 OPT      := -O2 -g
 SAN_FLAGS :=
 else
-BUILD    := build-san
-BINDIR   := $(BUILD)/bin
+BUILD    ?= build-san
+BINDIR   ?= $(BUILD)/bin
 HARDEN   := -fPIE
 OPT      := -O1 -g -fno-omit-frame-pointer
 SAN_FLAGS := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
@@ -99,7 +99,7 @@ else
 endif
 
 # --- fuzzing (clang + libFuzzer, always with ASan and UBSan) -------------------------------
-FUZZ_BUILD := build-fuzz
+FUZZ_BUILD ?= build-fuzz
 FUZZ_CFLAGS := -std=c11 -g -O1 -fno-omit-frame-pointer $(WARN) $(PKG_CFLAGS) \
                -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 FUZZ_CXXFLAGS := -std=c++17 -g -O1 -fno-omit-frame-pointer $(WARN) $(PKG_CFLAGS) \

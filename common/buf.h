@@ -36,7 +36,7 @@ ch_status buf_append_char(buf_t *b, char c);
 
 /* Append printf-style formatted text, with the same failure rules as buf_append. */
 ch_status buf_appendf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-ch_status buf_vappendf(buf_t *b, const char *fmt, va_list ap);
+ch_status buf_vappendf(buf_t *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* The contents as a C string: "" when empty, never NULL. Valid until the next change. */
 const char *buf_str(const buf_t *b);

@@ -434,7 +434,22 @@ static ch_status resolve_parsed(const url_t *b, const url_t *r, url_t **out)
         if ((st = dup_opt(b->scheme, &t->scheme)))
             goto out;
     }
-    st = dup_opt(r->fragment, &t->fragment);
+    if ((st = dup_opt(r->fragment, &t->fragment)))
+        goto out;
+    /* Without an authority a path starting with "//" would read back as one ("g:/.//x" gives
+     * "g://x"): keep it a path with a "/." prefix, as the WHATWG URL standard does. */
+    if (!t->host && strncmp(t->path, "//", 2) == 0) {
+        size_t n = strlen(t->path);
+        char *p = malloc(n + 3);
+        if (!p) {
+            st = CH_ERR_NOMEM;
+            goto out;
+        }
+        memcpy(p, "/.", 2);
+        memcpy(p + 2, t->path, n + 1);
+        free(t->path);
+        t->path = p;
+    }
 out:
     if (st)
         url_free(t);

@@ -56,6 +56,8 @@ ch_status url_format(const url_t *u, char **out);
 /* Resolve ref against base per RFC 3986 section 5.2 (strict: "http:g" stays "http:g"),
  * including remove_dot_segments. base must be absolute (have a scheme): CH_ERR_ARG otherwise.
  * Fragments are kept and nothing is case-folded or decoded: that is url_normalize's job.
+ * One addition to the RFC: a result without authority whose path starts with "//" gets a "/."
+ * prefix ("g:/.//x" -> "g:/.//x", not "g://x"), so that it reads back as the same components.
  * Errors of url_parse on either input; CH_ERR_LIMIT when the result exceeds URL_MAX_LEN.
  * *out is a new string for free(); NULL on failure. */
 ch_status url_resolve(const char *base, const char *ref, char **out);

@@ -128,9 +128,17 @@ static const char latin_ext_a_fold[128 + 1] = "aaaaaaccccccccddddeeeeeeeeee" /* 
                                               "uuuuuuuuuuuu"  /* 0162..0173 */
                                               "wwyyyzzzzzzs"; /* 0174..017F */
 
-static ch_status append_ascii(buf_t *out, const char *s)
+static size_t put_str(char *out, const char *s)
 {
-    return buf_append(out, s, strlen(s));
+    size_t n = strlen(s);
+    memcpy(out, s, n);
+    return n;
+}
+
+static size_t put_char(char *out, char c)
+{
+    out[0] = c;
+    return 1;
 }
 
 /* Greek: the folded lowercase letter, without tonos or dialytika, or 0 for no rule. */
@@ -193,106 +201,113 @@ static uint32_t fold_cyrillic(uint32_t cp)
     return 0;
 }
 
-ch_status text_fold_cp(uint32_t cp, buf_t *out)
+size_t text_fold_cp_to(uint32_t cp, char out[TEXT_FOLD_CP_MAX])
 {
     if (cp < 0x80) {
         char c = (char)cp;
         if (c >= 'A' && c <= 'Z')
             c = (char)(c - 'A' + 'a');
-        return buf_append(out, &c, 1);
+        return put_char(out, c);
     }
     if (cp >= 0xC0 && cp <= 0xFF) {
         char f = latin1_fold[cp - 0xC0];
         switch (f) {
         case '1':
-            return append_ascii(out, "ae");
+            return put_str(out, "ae");
         case '2':
-            return append_ascii(out, "th");
+            return put_str(out, "th");
         case '3':
-            return append_ascii(out, "ss");
+            return put_str(out, "ss");
         case '*':
-            return append_cp(out, cp);
+            return text_utf8_encode(cp, out);
         default:
-            return buf_append(out, &f, 1);
+            return put_char(out, f);
         }
     }
     if (cp >= 0x100 && cp <= 0x17F) {
         char f = latin_ext_a_fold[cp - 0x100];
         if (f == '1')
-            return append_ascii(out, "ij");
+            return put_str(out, "ij");
         if (f == '2')
-            return append_ascii(out, "oe");
-        return buf_append(out, &f, 1);
+            return put_str(out, "oe");
+        return put_char(out, f);
     }
     switch (cp) {
     case 0x00A0: /* no-break space */
     case 0x2007:
     case 0x202F:
     case 0x3000: /* ideographic space */
-        return buf_append(out, " ", 1);
+        return put_char(out, ' ');
     case 0x00AD: /* soft hyphen */
     case 0x200B: /* zero-width space, joiners */
     case 0x200C:
     case 0x200D:
     case 0x2060:
     case 0xFEFF:
-        return CH_OK;
+        return 0;
     case 0x2018: /* typographic apostrophes and quotes */
     case 0x2019:
     case 0x02BC:
     case 0x2032:
-        return buf_append(out, "'", 1);
+        return put_char(out, '\'');
     case 0x00AA:
-        return buf_append(out, "a", 1);
+        return put_char(out, 'a');
     case 0x00BA:
-        return buf_append(out, "o", 1);
+        return put_char(out, 'o');
     case 0x00B5:
-        return append_cp(out, 0x03BC); /* micro sign -> mu */
+        return text_utf8_encode(0x03BC, out); /* micro sign -> mu */
     case 0x1E9E:
-        return append_ascii(out, "ss"); /* capital sharp s */
+        return put_str(out, "ss"); /* capital sharp s */
     case 0x01A0:
     case 0x01A1:
-        return buf_append(out, "o", 1);
+        return put_char(out, 'o');
     case 0x01AF:
     case 0x01B0:
-        return buf_append(out, "u", 1);
+        return put_char(out, 'u');
     case 0x0218:
     case 0x0219:
-        return buf_append(out, "s", 1);
+        return put_char(out, 's');
     case 0x021A:
     case 0x021B:
-        return buf_append(out, "t", 1);
+        return put_char(out, 't');
     case 0xFB00:
-        return append_ascii(out, "ff");
+        return put_str(out, "ff");
     case 0xFB01:
-        return append_ascii(out, "fi");
+        return put_str(out, "fi");
     case 0xFB02:
-        return append_ascii(out, "fl");
+        return put_str(out, "fl");
     case 0xFB03:
-        return append_ascii(out, "ffi");
+        return put_str(out, "ffi");
     case 0xFB04:
-        return append_ascii(out, "ffl");
+        return put_str(out, "ffl");
     case 0xFB05:
     case 0xFB06:
-        return append_ascii(out, "st");
+        return put_str(out, "st");
     default:
         break;
     }
     if (cp >= 0x0300 && cp <= 0x036F)
-        return CH_OK; /* combining diacritical marks (decomposed accents) */
+        return 0; /* combining diacritical marks (decomposed accents) */
     if (cp >= 0x2000 && cp <= 0x200A)
-        return buf_append(out, " ", 1);
+        return put_char(out, ' ');
     if (cp >= 0xFF01 && cp <= 0xFF5E)
-        return text_fold_cp(cp - 0xFEE0, out); /* fullwidth ASCII */
+        return text_fold_cp_to(cp - 0xFEE0, out); /* fullwidth ASCII */
     if (cp >= 0x0370 && cp <= 0x03FF) {
         uint32_t g = fold_greek(cp);
-        return append_cp(out, g ? g : cp);
+        return text_utf8_encode(g ? g : cp, out);
     }
     if (cp >= 0x0400 && cp <= 0x052F) {
         uint32_t c = fold_cyrillic(cp);
-        return append_cp(out, c ? c : cp);
+        return text_utf8_encode(c ? c : cp, out);
     }
-    return append_cp(out, cp);
+    return text_utf8_encode(cp, out);
+}
+
+ch_status text_fold_cp(uint32_t cp, buf_t *out)
+{
+    char tmp[TEXT_FOLD_CP_MAX];
+    size_t n = text_fold_cp_to(cp, tmp);
+    return n ? buf_append(out, tmp, n) : CH_OK;
 }
 
 ch_status text_fold(const char *in, size_t len, buf_t *out)

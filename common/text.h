@@ -44,6 +44,11 @@ ch_status text_utf8_repair(const char *s, size_t len, buf_t *out);
  * soft hyphens and zero-width characters dropped. Code points without a rule pass unchanged. */
 ch_status text_fold_cp(uint32_t cp, buf_t *out);
 
+/* The same fold written into out (no NUL); returns the byte count, 0 when cp folds to nothing.
+ * For hot loops that should not touch a buf_t per character. */
+#define TEXT_FOLD_CP_MAX 8
+size_t text_fold_cp_to(uint32_t cp, char out[TEXT_FOLD_CP_MAX]);
+
 /* Append to out the folded UTF-8 form of the len bytes at in (see text_fold_cp; invalid UTF-8
  * becomes U+FFFD). On failure (CH_ERR_LIMIT at out's cap, CH_ERR_NOMEM) out may hold a partial
  * result, which the caller should discard. */

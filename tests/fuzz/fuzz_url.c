@@ -14,6 +14,24 @@ static void check(int cond)
         abort();
 }
 
+/* True when no segment of path is "." or "..", apart from the "/." that url_resolve puts in
+ * front of a "//" path without authority. */
+static int no_dot_segments(const char *path)
+{
+    if (strncmp(path, "/.//", 4) == 0)
+        path += 2;
+    for (const char *p = path; *p;) {
+        const char *e = strchr(p, '/');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+            return 0;
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return 1;
+}
+
 /* A normalised URL: http(s)://, printable ASCII only, no fragment, within the cap, stable. */
 static void check_normalized(const char *n)
 {
@@ -82,8 +100,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (url_resolve(FUZZ_BASE, s, &r) == CH_OK) {
         url_t *ru = NULL;
         check(strlen(r) <= URL_MAX_LEN);
+        url_t *refu = NULL;
         check(url_parse(r, &ru) == CH_OK);
+        check(url_parse(s, &refu) == CH_OK);
         check(ru->scheme != NULL);
+        /* 5.2.2: the authority comes from the reference when it has a scheme, else it is the
+         * reference's or the base's (which has one). */
+        check((ru->host != NULL) == (refu->scheme ? refu->host != NULL : 1));
+        check(no_dot_segments(ru->path));
+        url_free(refu);
         url_free(ru);
         check(url_resolve(FUZZ_BASE, r, &r2) == CH_OK);
         check(strcmp(r, r2) == 0);

@@ -10,6 +10,9 @@
 #include "common/buf.h"
 
 /* Host names (RFC 1035 / 5890). */
+/* Scratch paths: percent-encoding can triple a component before dot segments shrink it; the
+ * result is still held to URL_MAX_LEN. */
+#define URL_MAX_WORK (3 * URL_MAX_LEN)
 #define URL_MAX_HOST 253
 #define URL_MAX_LABEL 63
 
@@ -318,7 +321,7 @@ static ch_status remove_dot_segments(const char *path, char **out)
 {
     ch_status st = CH_OK;
     buf_t o;
-    buf_init(&o, URL_MAX_LEN * 2);
+    buf_init(&o, URL_MAX_WORK);
     *out = NULL;
     char *in = strdup(path); /* writable: steps B and C turn "/." into "/" in place */
     if (!in)
@@ -362,7 +365,7 @@ static ch_status merge_paths(const url_t *base, const char *rpath, char **out)
 {
     ch_status st;
     buf_t b;
-    buf_init(&b, URL_MAX_LEN * 2);
+    buf_init(&b, URL_MAX_WORK);
     *out = NULL;
     if (base->host && base->path[0] == '\0') {
         st = buf_append_char(&b, '/');
@@ -707,7 +710,7 @@ static ch_status normalize_parsed(const url_t *u, buf_t *b)
     ch_status st;
     char *path = NULL;
     buf_t tmp;
-    buf_init(&tmp, URL_MAX_LEN * 3);
+    buf_init(&tmp, URL_MAX_WORK);
     size_t sl = u->scheme ? strlen(u->scheme) : 0;
     bool https = sl == 5;
     if (!u->scheme || !u->host || u->host[0] == '\0' || u->port_num == 0) {

@@ -394,6 +394,17 @@ static void test_normalize_output_limit(void **state)
     assert_int_equal(url_normalize(s, &out), CH_ERR_LIMIT);
     assert_null(out);
     free(s);
+
+    /* Encoded, 6000 such bytes take 18000, but a following ".." removes them all. */
+    s = malloc(6100);
+    assert_non_null(s);
+    memcpy(s, "http://a/", 9);
+    memset(s + 9, '\xe9', 6000);
+    memcpy(s + 6009, "/..", 4);
+    assert_int_equal(url_normalize(s, &out), CH_OK);
+    assert_string_equal(out, "http://a/");
+    free(out);
+    free(s);
 }
 
 static void test_resolve_normalize(void **state)

@@ -183,11 +183,15 @@ static bool robots_parse_delay(const char *v, size_t n, double *out)
             x = x * 10 + (v[i] - '0');
     }
     if (i < n && v[i] == '.') {
-        double scale = 0.1;
+        /* The fraction as an integer over a power of ten: one rounding, so "7.25" is exact. */
+        double num = 0, den = 1;
         for (i++; i < n && v[i] >= '0' && v[i] <= '9'; i++, digits++) {
-            x += (v[i] - '0') * scale;
-            scale /= 10;
+            if (den < 1e9) {
+                num = num * 10 + (v[i] - '0');
+                den *= 10;
+            }
         }
+        x += num / den;
     }
     if (digits == 0 || i != n)
         return false;

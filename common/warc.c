@@ -1,0 +1,1435 @@
+#include "common/warc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <zlib.h>
+
+#include "common/buf.h"
+
+/* ---- shared helpers ---------------------------------------------------------------------- */
+
+static const char *const type_names[] = {
+    [WARC_WARCINFO] = "warcinfo",     [WARC_RESPONSE] = "response",
+    [WARC_RESOURCE] = "resource",     [WARC_REQUEST] = "request",
+    [WARC_METADATA] = "metadata",     [WARC_REVISIT] = "revisit",
+    [WARC_CONVERSION] = "conversion", [WARC_CONTINUATION] = "continuation",
+};
+
+const char *warc_type_name(warc_type t)
+{
+    if ((unsigned)t < sizeof type_names / sizeof type_names[0] && type_names[t])
+        return type_names[t];
+    return "unknown";
+}
+
+static warc_type type_from_name(const char *s)
+{
+    for (size_t i = 0; i < sizeof type_names / sizeof type_names[0]; i++)
+        if (type_names[i] && strcasecmp(s, type_names[i]) == 0)
+            return (warc_type)i;
+    return WARC_OTHER;
+}
+
+static void base32_encode(const unsigned char *in, size_t n, char *out)
+{
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    uint32_t acc = 0;
+    int bits = 0;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        acc = (acc << 8) | in[i];
+        bits += 8;
+        while (bits >= 5) {
+            out[o++] = alphabet[(acc >> (bits - 5)) & 31];
+            bits -= 5;
+        }
+    }
+    if (bits > 0)
+        out[o++] = alphabet[(acc << (5 - bits)) & 31];
+    out[o] = '\0';
+}
+
+ch_status warc_sha1_base32(const void *data, size_t len, char out[WARC_DIGEST_SIZE])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    out[0] = '\0';
+    if (!EVP_Digest(data ? data : "", len, md, &mdlen, EVP_sha1(), NULL) || mdlen != 20)
+        return CH_ERR_INTERNAL;
+    memcpy(out, "sha1:", 5);
+    base32_encode(md, mdlen, out + 5);
+    return CH_OK;
+}
+
+/* Where the HTTP header section of msg ends (just past the blank line), tolerant of bare LF.
+ * Returns 0 when there is no blank line in the first len bytes. */
+static size_t http_header_end(const char *msg, size_t len)
+{
+    size_t pos = 0;
+    while (pos < len) {
+        const char *nl = memchr(msg + pos, '\n', len - pos);
+        if (!nl)
+            return 0;
+        size_t line_len = (size_t)(nl - (msg + pos));
+        if (pos > 0 && (line_len == 0 || (line_len == 1 && msg[pos] == '\r')))
+            return (size_t)(nl - msg) + 1;
+        pos = (size_t)(nl - msg) + 1;
+    }
+    return 0;
+}
+
+/* ---- writer ------------------------------------------------------------------------------ */
+
+#define WRITER_OUT_SIZE (64u * 1024u)
+
+struct warc_writer {
+    int fd;
+    bool gzip;
+    bool broken; /* a failed write could not be cut back: refuse further writes */
+    bool zs_ready;
+    uint64_t size;
+    z_stream zs;
+    unsigned char *out;
+    size_t out_len;
+    buf_t hdr;
+};
+
+ch_status warc_writer_open(const char *path, warc_writer **out)
+{
+    *out = NULL;
+    if (!path || !*path)
+        return CH_ERR_ARG;
+    warc_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return CH_ERR_NOMEM;
+    w->fd = -1;
+    buf_init(&w->hdr, WARC_MAX_HEADER);
+    ch_status st = CH_ERR_NOMEM;
+    w->out = malloc(WRITER_OUT_SIZE);
+    if (!w->out)
+        goto out;
+    size_t plen = strlen(path);
+    w->gzip = plen >= 3 && strcmp(path + plen - 3, ".gz") == 0;
+    if (w->gzip) {
+        if (deflateInit2(&w->zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+                         Z_DEFAULT_STRATEGY) != Z_OK)
+            goto out;
+        w->zs_ready = true;
+    }
+    st = CH_ERR_IO;
+    w->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (w->fd < 0)
+        goto out;
+    struct stat sb;
+    if (fstat(w->fd, &sb) != 0)
+        goto out;
+    w->size = S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0;
+    *out = w;
+    return CH_OK;
+out : {
+    int saved = errno;
+    warc_writer_close(w);
+    errno = saved;
+}
+    return st;
+}
+
+/* Write the output buffer with write(), resuming after short writes and EINTR. */
+static ch_status writer_flush(warc_writer *w, uint64_t *written)
+{
+    size_t done = 0;
+    while (done < w->out_len) {
+        ssize_t n = write(w->fd, w->out + done, w->out_len - done);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return CH_ERR_IO;
+        }
+        if (n == 0) {
+            errno = EIO;
+            return CH_ERR_IO;
+        }
+        done += (size_t)n;
+        *written += (uint64_t)n;
+    }
+    w->out_len = 0;
+    return CH_OK;
+}
+
+/* Feed n bytes (and, with finish, the end of the record) through deflate or straight into the
+ * output buffer, flushing it whenever it fills. */
+static ch_status writer_emit(warc_writer *w, const void *p, size_t n, bool finish,
+                             uint64_t *written)
+{
+    const unsigned char *src = p;
+    ch_status st;
+    if (!w->gzip) {
+        while (n > 0) {
+            size_t room = WRITER_OUT_SIZE - w->out_len;
+            size_t k = n < room ? n : room;
+            memcpy(w->out + w->out_len, src, k);
+            w->out_len += k;
+            src += k;
+            n -= k;
+            if (w->out_len == WRITER_OUT_SIZE && (st = writer_flush(w, written)))
+                return st;
+        }
+        return finish ? writer_flush(w, written) : CH_OK;
+    }
+    for (;;) {
+        size_t chunk = n > (1u << 30) ? (1u << 30) : n;
+        w->zs.next_in = (unsigned char *)src;
+        w->zs.avail_in = (uInt)chunk;
+        bool last = finish && chunk == n;
+        for (;;) {
+            w->zs.next_out = w->out + w->out_len;
+            w->zs.avail_out = (uInt)(WRITER_OUT_SIZE - w->out_len);
+            int zr = deflate(&w->zs, last ? Z_FINISH : Z_NO_FLUSH);
+            if (zr == Z_STREAM_ERROR)
+                return CH_ERR_INTERNAL;
+            w->out_len = WRITER_OUT_SIZE - w->zs.avail_out;
+            if (w->out_len == WRITER_OUT_SIZE && (st = writer_flush(w, written)))
+                return st;
+            if (last ? zr == Z_STREAM_END : w->zs.avail_in == 0)
+                break;
+        }
+        src += chunk;
+        n -= chunk;
+        if (n == 0)
+            break;
+    }
+    if (!finish)
+        return CH_OK;
+    if ((st = writer_flush(w, written)))
+        return st;
+    return deflateReset(&w->zs) == Z_OK ? CH_OK : CH_ERR_INTERNAL;
+}
+
+static bool field_ok(const char *s)
+{
+    return s && !strpbrk(s, "\r\n");
+}
+
+static ch_status new_record_id(char id[WARC_ID_SIZE])
+{
+    unsigned char u[16];
+    size_t got = 0;
+    while (got < sizeof u) {
+        ssize_t n = getrandom(u + got, sizeof u - got, 0);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return CH_ERR_IO;
+        }
+        got += (size_t)n;
+    }
+    u[6] = (unsigned char)((u[6] & 0x0f) | 0x40); /* version 4 */
+    u[8] = (unsigned char)((u[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+    snprintf(id, WARC_ID_SIZE,
+             "<urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x>",
+             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13],
+             u[14], u[15]);
+    return CH_OK;
+}
+
+static const char *default_content_type(warc_type t)
+{
+    switch (t) {
+    case WARC_REQUEST:
+        return "application/http;msgtype=request";
+    case WARC_RESPONSE:
+    case WARC_REVISIT:
+        return "application/http;msgtype=response";
+    case WARC_WARCINFO:
+    case WARC_METADATA:
+        return "application/warc-fields";
+    default:
+        return "application/octet-stream";
+    }
+}
+
+/* Field names the writer sets itself; the caller's extra fields may not repeat them. */
+static bool reserved_name(const char *name)
+{
+    static const char *const ours[] = {
+        "WARC-Type",           "WARC-Record-ID",
+        "WARC-Date",           "WARC-Target-URI",
+        "Content-Type",        "Content-Length",
+        "WARC-Block-Digest",   "WARC-Payload-Digest",
+        "WARC-Concurrent-To",  "WARC-IP-Address",
+        "WARC-Truncated",      "WARC-Profile",
+        "WARC-Refers-To",      "WARC-Refers-To-Target-URI",
+        "WARC-Refers-To-Date", "WARC-Warcinfo-ID",
+        "WARC-Filename",
+    };
+    for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++)
+        if (strcasecmp(name, ours[i]) == 0)
+            return true;
+    return false;
+}
+
+static ch_status check_spec(const warc_record_spec *s)
+{
+    const char *opt[] = {s->target_uri,     s->content_type,
+                         s->ip_address,     s->concurrent_to,
+                         s->warcinfo_id,    s->filename,
+                         s->truncated,      s->profile,
+                         s->refers_to,      s->refers_to_target_uri,
+                         s->refers_to_date, s->payload_digest};
+    for (size_t i = 0; i < sizeof opt / sizeof opt[0]; i++)
+        if (opt[i] && (!*opt[i] || !field_ok(opt[i])))
+            return CH_ERR_ARG;
+    switch (s->type) {
+    case WARC_WARCINFO:
+        break;
+    case WARC_REQUEST:
+    case WARC_RESPONSE:
+    case WARC_METADATA:
+    case WARC_RESOURCE:
+    case WARC_CONVERSION:
+        if (!s->target_uri)
+            return CH_ERR_ARG;
+        break;
+    case WARC_REVISIT:
+        if (!s->target_uri || !s->profile)
+            return CH_ERR_ARG;
+        if (strcmp(s->profile, WARC_PROFILE_IDENTICAL_PAYLOAD) == 0 && !s->payload_digest)
+            return CH_ERR_ARG;
+        break;
+    default:
+        return CH_ERR_ARG;
+    }
+    if (s->block_len && !s->block)
+        return CH_ERR_ARG;
+    if (s->n_extra && !s->extra)
+        return CH_ERR_ARG;
+    for (size_t i = 0; i < s->n_extra; i++) {
+        const char *n = s->extra[i].name;
+        if (!n || !*n || !field_ok(n) || strpbrk(n, ": \t") || !field_ok(s->extra[i].value) ||
+            reserved_name(n))
+            return CH_ERR_ARG;
+    }
+    return CH_OK;
+}
+
+static ch_status add_field(buf_t *b, const char *name, const char *value)
+{
+    if (!value)
+        return CH_OK;
+    return buf_appendf(b, "%s: %s\r\n", name, value);
+}
+
+ch_status warc_writer_write(warc_writer *w, const warc_record_spec *spec, char id[WARC_ID_SIZE],
+                            uint64_t *offset)
+{
+    char rid[WARC_ID_SIZE], date[32], block_digest[WARC_DIGEST_SIZE],
+        payload_digest[WARC_DIGEST_SIZE];
+    const char *pdigest = NULL;
+    ch_status st;
+    if (id)
+        id[0] = '\0';
+    if (offset)
+        *offset = 0;
+    if (!w || !spec)
+        return CH_ERR_ARG;
+    if (w->broken) {
+        errno = EIO;
+        return CH_ERR_IO;
+    }
+    if ((st = check_spec(spec)))
+        return st;
+    const char *ctype = spec->content_type ? spec->content_type : default_content_type(spec->type);
+    if ((st = new_record_id(rid)))
+        return st;
+    time_t when = spec->date ? spec->date : time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&when, &tm) || strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        return CH_ERR_ARG;
+    if ((st = warc_sha1_base32(spec->block, spec->block_len, block_digest)))
+        return st;
+    if (spec->payload_digest) {
+        pdigest = spec->payload_digest;
+    } else if ((spec->type == WARC_REQUEST || spec->type == WARC_RESPONSE) &&
+               strncasecmp(ctype, "application/http", 16) == 0) {
+        size_t hend = http_header_end(spec->block, spec->block_len);
+        if (hend) {
+            st = warc_sha1_base32((const char *)spec->block + hend, spec->block_len - hend,
+                                  payload_digest);
+            if (st)
+                return st;
+            pdigest = payload_digest;
+        }
+    }
+
+    buf_t *h = &w->hdr;
+    buf_reset(h);
+    if ((st = buf_appendf(h, "WARC/1.1\r\nWARC-Type: %s\r\n", warc_type_name(spec->type))) ||
+        (st = add_field(h, "WARC-Record-ID", rid)) || (st = add_field(h, "WARC-Date", date)) ||
+        (st = add_field(h, "WARC-Target-URI", spec->target_uri)) ||
+        (st = add_field(h, "WARC-Filename", spec->filename)) ||
+        (st = add_field(h, "WARC-Warcinfo-ID", spec->warcinfo_id)) ||
+        (st = add_field(h, "WARC-Concurrent-To", spec->concurrent_to)) ||
+        (st = add_field(h, "WARC-IP-Address", spec->ip_address)) ||
+        (st = add_field(h, "WARC-Profile", spec->type == WARC_REVISIT ? spec->profile : NULL)) ||
+        (st = add_field(h, "WARC-Refers-To", spec->refers_to)) ||
+        (st = add_field(h, "WARC-Refers-To-Target-URI", spec->refers_to_target_uri)) ||
+        (st = add_field(h, "WARC-Refers-To-Date", spec->refers_to_date)) ||
+        (st = add_field(h, "WARC-Truncated", spec->truncated)) ||
+        (st = add_field(h, "WARC-Block-Digest", block_digest)) ||
+        (st = add_field(h, "WARC-Payload-Digest", pdigest)))
+        return st;
+    for (size_t i = 0; i < spec->n_extra; i++)
+        if ((st = add_field(h, spec->extra[i].name, spec->extra[i].value)))
+            return st;
+    if ((st = add_field(h, "Content-Type", ctype)) ||
+        (st = buf_appendf(h, "Content-Length: %zu\r\n\r\n", spec->block_len)))
+        return st;
+
+    uint64_t start = w->size, written = 0;
+    w->out_len = 0;
+    if ((st = writer_emit(w, h->data, h->len, false, &written)) ||
+        (st = writer_emit(w, spec->block, spec->block_len, false, &written)) ||
+        (st = writer_emit(w, "\r\n\r\n", 4, true, &written)))
+        goto fail;
+    w->size = start + written;
+    if (id)
+        memcpy(id, rid, WARC_ID_SIZE);
+    if (offset)
+        *offset = start;
+    return CH_OK;
+
+fail : {
+    /* Cut the torn record off so the file ends with the last good one. */
+    int saved = errno;
+    w->out_len = 0;
+    if (w->gzip)
+        deflateReset(&w->zs);
+    if (written > 0 && ftruncate(w->fd, (off_t)start) != 0)
+        w->broken = true;
+    errno = saved;
+}
+    return st == CH_ERR_INTERNAL ? st : CH_ERR_IO;
+}
+
+uint64_t warc_writer_size(const warc_writer *w)
+{
+    return w ? w->size : 0;
+}
+
+ch_status warc_writer_sync(warc_writer *w)
+{
+    if (!w)
+        return CH_ERR_ARG;
+    return fsync(w->fd) == 0 ? CH_OK : CH_ERR_IO;
+}
+
+ch_status warc_writer_close(warc_writer *w)
+{
+    if (!w)
+        return CH_OK;
+    ch_status st = CH_OK;
+    if (w->fd >= 0 && close(w->fd) != 0)
+        st = CH_ERR_IO;
+    if (w->zs_ready)
+        deflateEnd(&w->zs);
+    free(w->out);
+    buf_free(&w->hdr);
+    free(w);
+    return st;
+}
+
+/* ---- reader ------------------------------------------------------------------------------ *
+ *
+ * Two layers. The source layer turns the file into a "logical" byte stream (the file itself,
+ * or the concatenated output of its gzip members) appended to a lookahead buffer `la`. Logical
+ * positions count bytes of that stream from its start. For gzip it also remembers where each
+ * member started (to report file offsets) and which logical ranges came from members that
+ * failed (data error, bad CRC, truncated): records touching those ranges are dropped.
+ *
+ * The record layer scans the lookahead for "WARC/" at a line start, reads the header section,
+ * then Content-Length bytes and the CRLFCRLF trailer, and checks the gzip members under the
+ * record finished cleanly. Every path either returns a record, consumes at least one byte, or
+ * ends the input, so the reader always terminates. */
+
+#define RAW_CHUNK (256u * 1024u)
+#define FILL_CHUNK (64u * 1024u)
+#define VERIFY_CHUNK (16u * 1024u)
+#define MAX_FIELDS 4096u
+
+typedef struct {
+    uint64_t lstart; /* logical position of the member's first output byte */
+    uint64_t raw;    /* file offset of its gzip header */
+} member_mark;
+
+typedef struct {
+    uint64_t start, end; /* logical range produced by a failed member */
+} bad_range;
+
+typedef struct {
+    warc_header *v;
+    size_t n, cap;
+} field_vec;
+
+struct warc_reader {
+    /* source */
+    int fd;
+    const unsigned char *mem;
+    size_t mem_len;
+    unsigned char *raw; /* window of the file (fd sources) */
+    uint64_t raw_off;   /* file offset of raw[0] */
+    size_t raw_len;
+    bool raw_eof;  /* the window reaches the end of the file */
+    uint64_t zpos; /* file offset of the next byte for inflate or plain reading */
+    bool gz;
+    bool zs_ready;
+    bool in_member;
+    bool src_done; /* no more logical bytes will come */
+    z_stream zs;
+    uint64_t member_raw; /* file offset of the current member */
+    uint64_t member_lstart;
+    uint64_t finished_upto; /* logical end of the last member that ended (well or badly) */
+    member_mark *marks;
+    size_t n_marks, cap_marks;
+    bad_range *bad;
+    size_t n_bad, cap_bad;
+
+    /* lookahead */
+    char *la;
+    size_t la_start, la_len, la_alloc, la_cap;
+    uint64_t la_pos; /* logical position of la[la_start] */
+    bool line_start; /* la[la_start] begins a line */
+
+    /* record layer */
+    size_t max_block;
+    bool started;
+    buf_t hdr_text;
+    buf_t http_text;
+    field_vec fields, http_fields;
+    warc_reader_stats stats;
+    char err[256];
+    bool has_err;
+};
+
+static void reader_report(warc_reader *r, ch_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void reader_report(warc_reader *r, ch_status st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->err, sizeof r->err, fmt, ap);
+    va_end(ap);
+    r->has_err = true;
+    r->stats.last_error = st;
+}
+
+static ch_status reader_new(warc_reader **out)
+{
+    warc_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return CH_ERR_NOMEM;
+    r->fd = -1;
+    r->max_block = WARC_DEFAULT_MAX_BLOCK;
+    r->line_start = true;
+    buf_init(&r->hdr_text, WARC_MAX_HEADER);
+    buf_init(&r->http_text, WARC_MAX_HEADER);
+    *out = r;
+    return CH_OK;
+}
+
+/* A pointer to the file's bytes at off: *n is how many are there, 0 only at end of file. At
+ * least min(want, bytes left in the file) bytes are given. */
+static ch_status raw_at(warc_reader *r, uint64_t off, size_t want, const unsigned char **p,
+                        size_t *n)
+{
+    if (r->mem) {
+        if (off >= r->mem_len) {
+            *p = r->mem + r->mem_len;
+            *n = 0;
+        } else {
+            *p = r->mem + off;
+            *n = r->mem_len - (size_t)off;
+        }
+        return CH_OK;
+    }
+    if (off >= r->raw_off && off - r->raw_off <= r->raw_len) {
+        size_t have = r->raw_len - (size_t)(off - r->raw_off);
+        if (have >= want || r->raw_eof) {
+            *p = r->raw + (off - r->raw_off);
+            *n = have;
+            return CH_OK;
+        }
+    }
+    size_t got = 0;
+    r->raw_eof = false;
+    while (got < RAW_CHUNK) {
+        ssize_t k = pread(r->fd, r->raw + got, RAW_CHUNK - got, (off_t)(off + got));
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            reader_report(r, CH_ERR_IO, "read error at offset %llu: %s",
+                          (unsigned long long)(off + got), strerror(errno));
+            r->raw_len = 0;
+            return CH_ERR_IO;
+        }
+        if (k == 0) {
+            r->raw_eof = true;
+            break;
+        }
+        got += (size_t)k;
+    }
+    r->raw_off = off;
+    r->raw_len = got;
+    *p = r->raw;
+    *n = got;
+    return CH_OK;
+}
+
+/* Make room for want more bytes at the end of the lookahead (compacting, then growing up to
+ * la_cap). Returns how many bytes fit (possibly fewer than want), 0 when full. */
+static ch_status la_room(warc_reader *r, size_t want, size_t *room)
+{
+    *room = 0;
+    if (r->la_len >= r->la_cap)
+        return CH_OK;
+    if (want > r->la_cap - r->la_len)
+        want = r->la_cap - r->la_len;
+    if (r->la_alloc - r->la_start - r->la_len >= want) {
+        *room = want;
+        return CH_OK;
+    }
+    if (r->la_start > 0) {
+        memmove(r->la, r->la + r->la_start, r->la_len);
+        r->la_start = 0;
+    }
+    if (r->la_alloc - r->la_len < want) {
+        size_t grown = r->la_alloc ? r->la_alloc : 2 * FILL_CHUNK;
+        while (grown < r->la_len + want)
+            grown *= 2;
+        if (grown > r->la_cap)
+            grown = r->la_cap;
+        char *p = realloc(r->la, grown);
+        if (!p)
+            return CH_ERR_NOMEM;
+        r->la = p;
+        r->la_alloc = grown;
+    }
+    *room = want;
+    return CH_OK;
+}
+
+static void la_consume(warc_reader *r, size_t n)
+{
+    r->la_start += n;
+    r->la_len -= n;
+    r->la_pos += n;
+}
+
+static uint64_t la_end(const warc_reader *r)
+{
+    return r->la_pos + r->la_len;
+}
+
+/* File offset for a logical position: itself for plain files, else the start of the gzip
+ * member that produced it. */
+static uint64_t raw_offset_of(const warc_reader *r, uint64_t lpos)
+{
+    if (!r->gz)
+        return lpos;
+    uint64_t raw = 0;
+    for (size_t i = 0; i < r->n_marks && r->marks[i].lstart <= lpos; i++)
+        raw = r->marks[i].raw;
+    return raw;
+}
+
+/* Forget member marks and bad ranges that lie wholly before the lookahead. */
+static void prune_marks(warc_reader *r)
+{
+    size_t keep = 0;
+    while (keep + 1 < r->n_marks && r->marks[keep + 1].lstart <= r->la_pos)
+        keep++;
+    if (keep) {
+        memmove(r->marks, r->marks + keep, (r->n_marks - keep) * sizeof *r->marks);
+        r->n_marks -= keep;
+    }
+    size_t j = 0;
+    for (size_t i = 0; i < r->n_bad; i++)
+        if (r->bad[i].end > r->la_pos)
+            r->bad[j++] = r->bad[i];
+    r->n_bad = j;
+}
+
+static ch_status add_mark(warc_reader *r, uint64_t lstart, uint64_t raw)
+{
+    if (r->n_marks && r->marks[r->n_marks - 1].lstart == lstart) {
+        r->marks[r->n_marks - 1].raw = raw; /* the previous member gave no bytes */
+        return CH_OK;
+    }
+    if (r->n_marks == r->cap_marks) {
+        size_t cap = r->cap_marks ? r->cap_marks * 2 : 16;
+        member_mark *p = realloc(r->marks, cap * sizeof *p);
+        if (!p)
+            return CH_ERR_NOMEM;
+        r->marks = p;
+        r->cap_marks = cap;
+    }
+    r->marks[r->n_marks++] = (member_mark){lstart, raw};
+    return CH_OK;
+}
+
+/* The current member failed: its output is suspect. */
+static ch_status member_failed(warc_reader *r, const char *why)
+{
+    uint64_t end = la_end(r);
+    r->in_member = false;
+    r->finished_upto = end;
+    if (end == r->member_lstart) {
+        reader_report(r, CH_ERR_PARSE, "%s at offset %llu", why, (unsigned long long)r->member_raw);
+        return CH_OK;
+    }
+    reader_report(r, CH_ERR_PARSE, "%s at offset %llu", why, (unsigned long long)r->member_raw);
+    if (r->n_bad == r->cap_bad) {
+        size_t cap = r->cap_bad ? r->cap_bad * 2 : 8;
+        bad_range *p = realloc(r->bad, cap * sizeof *p);
+        if (!p)
+            return CH_ERR_NOMEM;
+        r->bad = p;
+        r->cap_bad = cap;
+    }
+    r->bad[r->n_bad++] = (bad_range){r->member_lstart, end};
+    return CH_OK;
+}
+
+static void report_raw_garbage(warc_reader *r, uint64_t at, uint64_t n)
+{
+    r->stats.garbage_bytes += n;
+    reader_report(r, CH_ERR_PARSE, "skipped %llu bytes of garbage at offset %llu",
+                  (unsigned long long)n, (unsigned long long)at);
+}
+
+/* Find the next gzip magic (1f 8b 08) from r->zpos and start a member there. Sets src_done at
+ * the end of the file. */
+static ch_status gz_start_member(warc_reader *r)
+{
+    uint64_t from = r->zpos;
+    for (;;) {
+        const unsigned char *p;
+        size_t n;
+        ch_status st = raw_at(r, r->zpos, 3, &p, &n);
+        if (st)
+            return st;
+        if (n >= 3 && p[0] == 0x1f && p[1] == 0x8b && p[2] == 0x08)
+            break;
+        if (n < 3) {
+            /* End of file: a lone "1f" or "1f 8b" is a torn member, anything else garbage. */
+            bool torn = n > 0 && p[0] == 0x1f && (n == 1 || p[1] == 0x8b);
+            if (r->zpos > from)
+                report_raw_garbage(r, from, r->zpos - from);
+            if (torn) {
+                r->stats.skipped++;
+                reader_report(r, CH_ERR_PARSE, "truncated gzip member at offset %llu",
+                              (unsigned long long)r->zpos);
+            } else if (n > 0) {
+                report_raw_garbage(r, r->zpos, n);
+            }
+            r->zpos += n;
+            r->src_done = true;
+            return CH_OK;
+        }
+        const unsigned char *q = memchr(p + 1, 0x1f, n - 1);
+        /* Keep the last two bytes: a magic number may straddle the window's end. */
+        size_t skip = q ? (size_t)(q - p) : n - 2;
+        r->zpos += skip;
+    }
+    if (r->zpos > from)
+        report_raw_garbage(r, from, r->zpos - from);
+    if (inflateReset(&r->zs) != Z_OK)
+        return CH_ERR_INTERNAL;
+    r->in_member = true;
+    r->member_raw = r->zpos;
+    r->member_lstart = la_end(r);
+    return add_mark(r, r->member_lstart, r->zpos);
+}
+
+/* Append up to want logical bytes to the lookahead; for gzip, stop at the end of a member.
+ * May append nothing (a member ended). CH_ERR_EOF once the source is exhausted. */
+static ch_status src_fill(warc_reader *r, size_t want)
+{
+    if (r->src_done)
+        return CH_ERR_EOF;
+    size_t room;
+    ch_status st = la_room(r, want, &room);
+    if (st)
+        return st;
+    if (room == 0)
+        return CH_ERR_LIMIT;
+    if (!r->gz) {
+        const unsigned char *p;
+        size_t n;
+        if ((st = raw_at(r, r->zpos, room, &p, &n)))
+            return st;
+        if (n == 0) {
+            r->src_done = true;
+            return CH_ERR_EOF;
+        }
+        if (n > room)
+            n = room;
+        memcpy(r->la + r->la_start + r->la_len, p, n);
+        r->la_len += n;
+        r->zpos += n;
+        return CH_OK;
+    }
+    if (!r->in_member) {
+        if ((st = gz_start_member(r)))
+            return st;
+        if (r->src_done)
+            return CH_ERR_EOF;
+    }
+    for (;;) {
+        const unsigned char *p;
+        size_t n;
+        if ((st = raw_at(r, r->zpos, 1, &p, &n)))
+            return st;
+        if (n == 0) {
+            r->stats.skipped += la_end(r) == r->member_lstart; /* nothing to drop later */
+            st = member_failed(r, "truncated gzip member");
+            r->src_done = true;
+            return st;
+        }
+        size_t in = n > (1u << 30) ? (1u << 30) : n;
+        r->zs.next_in = (unsigned char *)p;
+        r->zs.avail_in = (uInt)in;
+        r->zs.next_out = (unsigned char *)r->la + r->la_start + r->la_len;
+        r->zs.avail_out = (uInt)room;
+        int zr = inflate(&r->zs, Z_NO_FLUSH);
+        size_t produced = room - r->zs.avail_out;
+        r->zpos += in - r->zs.avail_in;
+        r->la_len += produced;
+        room -= produced;
+        switch (zr) {
+        case Z_STREAM_END:
+            r->in_member = false;
+            r->finished_upto = la_end(r);
+            return CH_OK;
+        case Z_OK:
+        case Z_BUF_ERROR:
+            if (produced > 0 || room == 0)
+                return CH_OK;
+            break;
+        case Z_MEM_ERROR:
+            return CH_ERR_NOMEM;
+        default: {
+            /* Bad data: drop the member and look for the next one just after its start, in
+             * case the damage made inflate swallow the following members. */
+            char why[128];
+            snprintf(why, sizeof why, "corrupt gzip member (%s)",
+                     r->zs.msg ? r->zs.msg : "inflate error");
+            r->zpos = r->member_raw + 1;
+            return member_failed(r, why);
+        }
+        }
+    }
+}
+
+/* Make sure the lookahead holds at least n bytes. CH_ERR_EOF if the input ends first. */
+static ch_status need(warc_reader *r, size_t n)
+{
+    while (r->la_len < n) {
+        size_t want = n - r->la_len;
+        ch_status st = src_fill(r, want > FILL_CHUNK ? want : FILL_CHUNK);
+        if (st)
+            return st;
+    }
+    return CH_OK;
+}
+
+static bool is_crlf(char c)
+{
+    return c == '\r' || c == '\n';
+}
+
+static void note_garbage(warc_reader *r, uint64_t *count, uint64_t *at, const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!is_crlf(p[i])) {
+            if (*count == 0)
+                *at = r->la_pos;
+            *count += n;
+            return;
+        }
+}
+
+static void flush_garbage(warc_reader *r, uint64_t count, uint64_t at)
+{
+    if (count == 0)
+        return;
+    r->stats.garbage_bytes += count;
+    reader_report(r, CH_ERR_PARSE, "skipped %llu bytes of garbage at offset %llu",
+                  (unsigned long long)count, (unsigned long long)raw_offset_of(r, at));
+}
+
+/* Advance the lookahead to the next "WARC/" at a line start. CH_ERR_EOF at the end. */
+static ch_status find_record_start(warc_reader *r)
+{
+    uint64_t garbage = 0, garbage_at = 0;
+    for (;;) {
+        ch_status st = need(r, 5);
+        if (st == CH_ERR_EOF) {
+            /* Fewer than 5 bytes left: a torn "WARC/" line or garbage. */
+            const char *p = r->la + r->la_start;
+            size_t n = r->la_len;
+            for (size_t i = 0; i < n; i++) {
+                if (r->line_start && memcmp(p + i, "WARC/", n - i) == 0) {
+                    flush_garbage(r, garbage, garbage_at);
+                    garbage = 0;
+                    r->stats.skipped++;
+                    reader_report(r, CH_ERR_PARSE, "truncated record at offset %llu",
+                                  (unsigned long long)raw_offset_of(r, r->la_pos + i));
+                    break;
+                }
+                note_garbage(r, &garbage, &garbage_at, p + i, 1);
+                r->line_start = p[i] == '\n';
+            }
+            la_consume(r, n);
+            flush_garbage(r, garbage, garbage_at);
+            return CH_ERR_EOF;
+        }
+        if (st && st != CH_ERR_LIMIT)
+            return st;
+        const char *p = r->la + r->la_start;
+        size_t n = r->la_len;
+        if (r->line_start) {
+            if (memcmp(p, "WARC/", 5) == 0) {
+                flush_garbage(r, garbage, garbage_at);
+                return CH_OK;
+            }
+            note_garbage(r, &garbage, &garbage_at, p, 1);
+            r->line_start = p[0] == '\n';
+            la_consume(r, 1);
+            continue;
+        }
+        const char *nl = memchr(p, '\n', n);
+        size_t k = nl ? (size_t)(nl - p) + 1 : n;
+        note_garbage(r, &garbage, &garbage_at, p, k);
+        la_consume(r, k);
+        r->line_start = nl != NULL;
+        if (r->la_len == 0)
+            prune_marks(r);
+    }
+}
+
+static ch_status field_push(field_vec *v, const char *name, const char *value)
+{
+    if (v->n == v->cap) {
+        if (v->cap >= MAX_FIELDS)
+            return CH_ERR_LIMIT;
+        size_t cap = v->cap ? v->cap * 2 : 32;
+        warc_header *p = realloc(v->v, cap * sizeof *p);
+        if (!p)
+            return CH_ERR_NOMEM;
+        v->v = p;
+        v->cap = cap;
+    }
+    v->v[v->n++] = (warc_header){name, value};
+    return CH_OK;
+}
+
+static char *trim(char *s, char *end)
+{
+    while (s < end && (*s == ' ' || *s == '\t'))
+        s++;
+    while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+        end--;
+    *end = '\0';
+    return s;
+}
+
+/* Split a mutable, NUL-terminated header text (after its first line) into fields, in place.
+ * Lines end in LF or CRLF; a line starting with a space or tab continues the previous value.
+ * strict: a line without a colon is CH_ERR_PARSE; otherwise it is ignored. */
+static ch_status parse_fields(char *s, char *end, field_vec *v, bool strict)
+{
+    v->n = 0;
+    char *last_end = NULL; /* where the last value's NUL sits */
+    while (s < end) {
+        char *nl = memchr(s, '\n', (size_t)(end - s));
+        char *eol = nl ? nl : end;
+        char *next = nl ? nl + 1 : end;
+        char *lend = eol;
+        if (lend > s && lend[-1] == '\r')
+            lend--;
+        if (lend == s) { /* blank line: end of the section */
+            break;
+        }
+        if ((*s == ' ' || *s == '\t') && v->n > 0 && last_end) {
+            /* Continuation: move the text after the previous value, joined by a space. */
+            char *t = trim(s, lend);
+            size_t tl = strlen(t);
+            if (tl) {
+                *last_end = ' ';
+                memmove(last_end + 1, t, tl);
+                last_end[1 + tl] = '\0';
+                last_end += 1 + tl;
+            }
+            s = next;
+            continue;
+        }
+        char *colon = memchr(s, ':', (size_t)(lend - s));
+        if (!colon || colon == s) {
+            if (strict)
+                return CH_ERR_PARSE;
+            s = next;
+            continue;
+        }
+        char *name = trim(s, colon);
+        if (!*name || strpbrk(name, " \t")) {
+            if (strict)
+                return CH_ERR_PARSE;
+            s = next;
+            continue;
+        }
+        char *value = trim(colon + 1, lend);
+        ch_status st = field_push(v, name, value);
+        if (st)
+            return st;
+        last_end = value + strlen(value);
+        s = next;
+    }
+    return CH_OK;
+}
+
+static const char *field_get(const warc_header *f, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(f[i].name, name) == 0)
+            return f[i].value;
+    return NULL;
+}
+
+const char *warc_record_header(const warc_record *rec, const char *name)
+{
+    return rec && name ? field_get(rec->headers, rec->n_headers, name) : NULL;
+}
+
+const char *warc_record_http_header(const warc_record *rec, const char *name)
+{
+    return rec && name ? field_get(rec->http_headers, rec->n_http_headers, name) : NULL;
+}
+
+/* A whole decimal number without sign or spaces, no larger than max. */
+static bool parse_length(const char *s, uint64_t max, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return false;
+        unsigned d = (unsigned)(*s - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    if (v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* Parse the HTTP response at the start of the record's block, if there is one. Failure to
+ * parse leaves the HTTP fields empty; the record is still returned. */
+static ch_status parse_http(warc_reader *r, warc_record *rec)
+{
+    const char *b = rec->block;
+    size_t len = rec->block_len;
+    if (len < 12 || memcmp(b, "HTTP/", 5) != 0)
+        return CH_OK;
+    size_t hend = http_header_end(b, len);
+    size_t hlen = hend ? hend : len; /* a revisit may hold the headers alone */
+    if (hlen > WARC_MAX_HEADER)
+        return CH_OK;
+    buf_reset(&r->http_text);
+    ch_status st = buf_append(&r->http_text, b, hlen);
+    if (st)
+        return st == CH_ERR_NOMEM ? st : CH_OK;
+    char *s = r->http_text.data, *end = s + r->http_text.len;
+    /* Status line: HTTP/<version> SP <3 digits> [SP reason] */
+    char *p = s + 5;
+    while (p < end && *p != ' ' && *p != '\t' && *p != '\n')
+        p++;
+    if (p == end || (*p != ' ' && *p != '\t'))
+        return CH_OK;
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    if (end - p < 3 || p[0] < '1' || p[0] > '9' || p[1] < '0' || p[1] > '9' || p[2] < '0' ||
+        p[2] > '9' || (end - p > 3 && !strchr(" \t\r\n", p[3])))
+        return CH_OK;
+    int status = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+    char *nl = memchr(p, '\n', (size_t)(end - p));
+    char *fields = nl ? nl + 1 : end;
+    st = parse_fields(fields, end, &r->http_fields, false);
+    if (st == CH_ERR_NOMEM)
+        return st;
+    if (st) {
+        r->http_fields.n = 0;
+        return CH_OK;
+    }
+    rec->http_status = status;
+    rec->http_headers = r->http_fields.v;
+    rec->n_http_headers = r->http_fields.n;
+    rec->payload = b + hlen;
+    rec->payload_len = len - hlen;
+    return CH_OK;
+}
+
+/* Skip a record whose block is over the cap without buffering it. */
+static ch_status skip_bytes(warc_reader *r, uint64_t n)
+{
+    while (n > 0) {
+        if (r->la_len == 0) {
+            ch_status st = src_fill(r, FILL_CHUNK);
+            if (st == CH_ERR_EOF)
+                return st;
+            if (st)
+                return st;
+            continue;
+        }
+        size_t k = r->la_len < n ? r->la_len : (size_t)n;
+        la_consume(r, k);
+        n -= k;
+        if (r->la_len == 0)
+            prune_marks(r);
+    }
+    return CH_OK;
+}
+
+/* After a bad record: drop the lookahead up to `to` bytes (at least one), resume scanning. */
+static void drop(warc_reader *r, size_t to)
+{
+    if (to == 0)
+        to = 1;
+    if (to > r->la_len)
+        to = r->la_len;
+    la_consume(r, to);
+    r->line_start = true;
+}
+
+/* Wait for the gzip members covering [from, to) to end, then tell whether one of them failed.
+ * If the lookahead cap is reached first, the record is taken as it is. *bad_to is the end of
+ * the last failed range overlapping, relative to from. */
+static ch_status gz_check(warc_reader *r, uint64_t from, uint64_t to, bool *bad, size_t *bad_to)
+{
+    *bad = false;
+    *bad_to = 0;
+    if (!r->gz)
+        return CH_OK;
+    while (r->finished_upto < to && !r->src_done && r->la_len + VERIFY_CHUNK <= r->la_cap) {
+        ch_status st = src_fill(r, VERIFY_CHUNK);
+        if (st && st != CH_ERR_EOF)
+            return st;
+    }
+    for (size_t i = 0; i < r->n_bad; i++) {
+        if (r->bad[i].start < to && r->bad[i].end > from) {
+            *bad = true;
+            size_t e = (size_t)(r->bad[i].end - from);
+            if (e > *bad_to)
+                *bad_to = e;
+        }
+    }
+    return CH_OK;
+}
+
+enum { READ_RECORD = 0, READ_SKIPPED = 1 };
+
+/* Read the record at the start of the lookahead ("WARC/" is there). *outcome says whether rec
+ * was filled or the record was skipped (and reported). */
+static ch_status read_record(warc_reader *r, warc_record *rec, int *outcome)
+{
+    *outcome = READ_SKIPPED;
+    uint64_t lstart = r->la_pos;
+    unsigned long long off = (unsigned long long)raw_offset_of(r, lstart);
+    ch_status st;
+
+    /* The header section ends at the first blank line. */
+    size_t scan = 0, hlen = 0;
+    while (!hlen) {
+        const char *p = r->la + r->la_start;
+        const char *nl = scan < r->la_len ? memchr(p + scan, '\n', r->la_len - scan) : NULL;
+        if (nl) {
+            size_t line_len = (size_t)(nl - (p + scan));
+            if (scan > 0 && (line_len == 0 || (line_len == 1 && p[scan] == '\r')))
+                hlen = (size_t)(nl - p) + 1;
+            scan = (size_t)(nl - p) + 1;
+            if (!hlen && scan > WARC_MAX_HEADER)
+                goto too_long;
+            continue;
+        }
+        if (r->la_len > WARC_MAX_HEADER)
+            goto too_long;
+        st = need(r, r->la_len + 1);
+        if (st == CH_ERR_EOF) {
+            r->stats.skipped++;
+            reader_report(r, CH_ERR_PARSE, "truncated record at offset %llu", off);
+            drop(r, r->la_len);
+            return CH_OK;
+        }
+        if (st)
+            return st;
+    }
+    if (hlen > WARC_MAX_HEADER)
+        goto too_long;
+
+    /* Parse a copy of it. */
+    buf_reset(&r->hdr_text);
+    if ((st = buf_append(&r->hdr_text, r->la + r->la_start, hlen)))
+        return st;
+    char *s = r->hdr_text.data, *end = s + hlen;
+    char *nl = memchr(s, '\n', hlen);
+    char *version = trim(s, nl);
+    if (strcmp(version, "WARC/1.1") != 0 && strcmp(version, "WARC/1.0") != 0) {
+        r->stats.skipped++;
+        reader_report(r, CH_ERR_UNSUPPORTED, "unsupported WARC version at offset %llu", off);
+        drop(r, hlen);
+        return CH_OK;
+    }
+    st = parse_fields(nl + 1, end, &r->fields, true);
+    if (st == CH_ERR_NOMEM)
+        return st;
+    if (st) {
+        r->stats.skipped++;
+        reader_report(r, st, "malformed WARC header at offset %llu", off);
+        drop(r, hlen);
+        return CH_OK;
+    }
+    const char *type_name = field_get(r->fields.v, r->fields.n, "WARC-Type");
+    const char *clen_s = field_get(r->fields.v, r->fields.n, "Content-Length");
+    uint64_t clen = 0;
+    if (!type_name || !*type_name || !clen_s || !parse_length(clen_s, UINT64_MAX, &clen)) {
+        r->stats.skipped++;
+        reader_report(r, CH_ERR_PARSE, "%s at offset %llu",
+                      !type_name || !*type_name ? "missing WARC-Type"
+                      : clen_s                  ? "bad Content-Length"
+                                                : "missing Content-Length",
+                      off);
+        drop(r, hlen);
+        return CH_OK;
+    }
+    if (clen > r->max_block) {
+        r->stats.skipped++;
+        reader_report(r, CH_ERR_LIMIT, "record at offset %llu: block of %llu bytes over the cap",
+                      off, (unsigned long long)clen);
+        la_consume(r, hlen);
+        st = skip_bytes(r, clen);
+        if (st && st != CH_ERR_EOF)
+            return st;
+        r->line_start = true;
+        return CH_OK;
+    }
+
+    /* The block and its CRLFCRLF trailer. */
+    size_t total = hlen + (size_t)clen + 4;
+    st = need(r, total);
+    if (st == CH_ERR_EOF) {
+        r->stats.skipped++;
+        reader_report(r, CH_ERR_PARSE, "truncated record at offset %llu", off);
+        drop(r, r->la_len);
+        return CH_OK;
+    }
+    if (st)
+        return st;
+    bool bad;
+    size_t bad_to;
+    if ((st = gz_check(r, lstart, lstart + total, &bad, &bad_to)))
+        return st;
+    if (bad) {
+        r->stats.skipped++;
+        reader_report(r, CH_ERR_PARSE, "record at offset %llu lies in a damaged gzip member", off);
+        drop(r, bad_to > hlen ? bad_to : hlen);
+        return CH_OK;
+    }
+
+    const char *base = r->la + r->la_start;
+    memset(rec, 0, sizeof *rec);
+    rec->offset = (uint64_t)off;
+    rec->version = version;
+    rec->type_name = type_name;
+    rec->type = type_from_name(type_name);
+    rec->record_id = field_get(r->fields.v, r->fields.n, "WARC-Record-ID");
+    rec->date = field_get(r->fields.v, r->fields.n, "WARC-Date");
+    rec->target_uri = field_get(r->fields.v, r->fields.n, "WARC-Target-URI");
+    rec->content_type = field_get(r->fields.v, r->fields.n, "Content-Type");
+    rec->headers = r->fields.v;
+    rec->n_headers = r->fields.n;
+    rec->block = base + hlen;
+    rec->block_len = (size_t)clen;
+    if (rec->type == WARC_RESPONSE || rec->type == WARC_REVISIT) {
+        if ((st = parse_http(r, rec)))
+            return st;
+    }
+    /* A record should end with CRLFCRLF; tolerate writers that got it wrong. */
+    if (memcmp(base + hlen + clen, "\r\n\r\n", 4) == 0)
+        la_consume(r, total);
+    else
+        la_consume(r, total - 4);
+    r->line_start = true;
+    r->stats.records++;
+    *outcome = READ_RECORD;
+    return CH_OK;
+
+too_long:
+    r->stats.skipped++;
+    reader_report(r, CH_ERR_LIMIT, "WARC header section over %u bytes at offset %llu",
+                  WARC_MAX_HEADER, off);
+    la_consume(r, 5);
+    r->line_start = false;
+    return CH_OK;
+}
+
+static ch_status reader_start(warc_reader *r)
+{
+    r->started = true;
+    r->la_cap = WARC_MAX_HEADER + r->max_block + 4 + FILL_CHUNK;
+    const unsigned char *p;
+    size_t n;
+    ch_status st = raw_at(r, 0, 2, &p, &n);
+    if (st)
+        return st;
+    /* A lone 0x1f is taken for a torn gzip file, so that it is reported as such. */
+    r->gz = n >= 1 && p[0] == 0x1f && (n == 1 || p[1] == 0x8b);
+    if (r->gz) {
+        if (inflateInit2(&r->zs, 15 + 32) != Z_OK)
+            return CH_ERR_NOMEM;
+        r->zs_ready = true;
+    }
+    return CH_OK;
+}
+
+ch_status warc_reader_next(warc_reader *r, warc_record *rec)
+{
+    memset(rec, 0, sizeof *rec);
+    if (!r)
+        return CH_ERR_ARG;
+    ch_status st;
+    if (!r->started && (st = reader_start(r)))
+        return st;
+    prune_marks(r);
+    for (;;) {
+        st = find_record_start(r);
+        if (st)
+            break;
+        int outcome;
+        st = read_record(r, rec, &outcome);
+        if (st)
+            break;
+        if (outcome == READ_RECORD)
+            return CH_OK;
+    }
+    memset(rec, 0, sizeof *rec);
+    return st;
+}
+
+static ch_status reader_alloc_window(warc_reader *r)
+{
+    r->raw = malloc(RAW_CHUNK);
+    return r->raw ? CH_OK : CH_ERR_NOMEM;
+}
+
+ch_status warc_reader_open(const char *path, warc_reader **out)
+{
+    *out = NULL;
+    if (!path)
+        return CH_ERR_ARG;
+    warc_reader *r;
+    ch_status st = reader_new(&r);
+    if (st)
+        return st;
+    if ((st = reader_alloc_window(r)))
+        goto out;
+    r->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (r->fd < 0) {
+        st = CH_ERR_IO;
+        goto out;
+    }
+    struct stat sb;
+    if (fstat(r->fd, &sb) != 0 || S_ISDIR(sb.st_mode)) {
+        if (S_ISDIR(sb.st_mode))
+            errno = EISDIR;
+        st = CH_ERR_IO;
+        goto out;
+    }
+    *out = r;
+    return CH_OK;
+out : {
+    int saved = errno;
+    warc_reader_close(r);
+    errno = saved;
+}
+    return st;
+}
+
+ch_status warc_reader_open_mem(const void *data, size_t len, warc_reader **out)
+{
+    *out = NULL;
+    if (!data && len)
+        return CH_ERR_ARG;
+    warc_reader *r;
+    ch_status st = reader_new(&r);
+    if (st)
+        return st;
+    static const unsigned char empty[1];
+    r->mem = data ? data : empty;
+    r->mem_len = len;
+    *out = r;
+    return CH_OK;
+}
+
+void warc_reader_set_max_block(warc_reader *r, size_t max_block)
+{
+    if (r && !r->started && max_block > 0) {
+        if (max_block > SIZE_MAX / 2)
+            max_block = SIZE_MAX / 2;
+        r->max_block = max_block;
+    }
+}
+
+const char *warc_reader_error(const warc_reader *r)
+{
+    return r && r->has_err ? r->err : NULL;
+}
+
+void warc_reader_get_stats(const warc_reader *r, warc_reader_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    if (r)
+        *st = r->stats;
+}
+
+void warc_reader_close(warc_reader *r)
+{
+    if (!r)
+        return;
+    if (r->fd >= 0)
+        close(r->fd);
+    if (r->zs_ready)
+        inflateEnd(&r->zs);
+    free(r->raw);
+    free(r->la);
+    free(r->marks);
+    free(r->bad);
+    free(r->fields.v);
+    free(r->http_fields.v);
+    buf_free(&r->hdr_text);
+    buf_free(&r->http_text);
+    free(r);
+}

@@ -347,12 +347,8 @@ xap_status xap_db_reopen(xap_db *db, int *changed)
 
 void xap_db_close(xap_db *db)
 {
-    if (!db)
-        return;
-    (void)guard(nullptr, [&]() -> xap_status {
-        db->db.close();
-        return XAP_OK;
-    });
+    /* Only drop our reference: Database::close() would also close a writer this handle came
+     * from (xap_wdb_reader) and sessions still using it. Files close with the last reference. */
     delete db;
 }
 
@@ -1412,9 +1408,10 @@ xap_status xap_mset_snippet(xap_mset *m, const char *text, size_t len, size_t le
         std::string t;
         if (len > 0)
             t.assign(text, len);
-        *out = dup_bytes(m->mset.snippet(t, length, make_stem(lang), xf, hi_start ? hi_start : "",
-                                         hi_end ? hi_end : "", omit ? omit : ""),
-                         nullptr);
+        *out =
+            dup_bytes(m->mset.snippet(t, length, make_stem(lang), xf, hi_start ? hi_start : "<b>",
+                                      hi_end ? hi_end : "</b>", omit ? omit : "..."),
+                      nullptr);
         return XAP_OK;
     });
 }

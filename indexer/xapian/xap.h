@@ -74,7 +74,8 @@ XAP_API xap_status xap_db_open_many(const char *const *paths, size_t n, xap_db *
 /* Bring the handle up to the latest committed revision. *changed is 1 if it moved, 0 if not. */
 XAP_API xap_status xap_db_reopen(xap_db *db, int *changed);
 
-/* Close and free the handle (NULL is accepted). */
+/* Free the handle (NULL is accepted). The files are closed once no search session
+ * (xap_enquire, xap_mset) made from it is left either. */
 XAP_API void xap_db_close(xap_db *db);
 
 /* The message of the last failed call on `db`, "" if it succeeded. Valid until the next call. */
@@ -338,7 +339,9 @@ enum {
 
 /* A snippet of `len` bytes of `text` around the query's words (about `length` bytes), HTML
  * escaped, matches wrapped in hi_start/hi_end, `omit` where text was cut; `lang` the stemmer
- * the query was parsed with. Any of hi_start, hi_end, omit may be NULL for "". Malloc'd. */
+ * the query was parsed with. NULL hi_start, hi_end, omit mean Xapian's "<b>", "</b>", "...".
+ * (Xapian 1.4 detects a match by the highlight it wrote: with both markers "",
+ * XAP_SNIPPET_EMPTY_WITHOUT_MATCH never gives "".) Malloc'd. */
 XAP_API xap_status xap_mset_snippet(xap_mset *m, const char *text, size_t len, size_t length,
                                     const char *lang, unsigned flags, const char *hi_start,
                                     const char *hi_end, const char *omit, char **out);

@@ -646,6 +646,7 @@ static void test_static_rank_posting_source(void **state)
         free(data);
     }
     xap_mset_free(m);
+    xap_query_free(scaled);
     assert_int_equal(xap_query_scale_weight(rank, -1, &scaled), XAP_ERR_ARG);
     assert_null(scaled);
     xap_query_free(both);

@@ -517,21 +517,31 @@ static ch_status add_url(flt_lists *l, const char *u, size_t n, uint64_t mask)
     return set_add(l, &l->urls, u, n, hash_forward(u, n), mask);
 }
 
+static pcre2_code *compile_expression(const char *src, size_t n, char *err, size_t errlen)
+{
+    int code_err = 0;
+    PCRE2_SIZE erroff = 0;
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)src, n, PCRE2_CASELESS | PCRE2_NEVER_UTF,
+                                     &code_err, &erroff, NULL);
+    if (!code && err && errlen) {
+        PCRE2_UCHAR msg[160];
+        if (pcre2_get_error_message(code_err, msg, sizeof msg) < 0)
+            snprintf((char *)msg, sizeof msg, "error %d", code_err);
+        snprintf(err, errlen, "bad expression at offset %zu: %s", (size_t)erroff,
+                 (const char *)msg);
+    }
+    return code;
+}
+
 static ch_status add_expression(flt_lists *l, const char *src, size_t n, uint64_t mask,
                                 const char *label, size_t lineno, flt_load_report *rep)
 {
     if (l->n_exprs >= FLT_EXPRESSIONS_MAX)
         return CH_ERR_LIMIT;
-    int err = 0;
-    PCRE2_SIZE erroff = 0;
-    pcre2_code *code =
-        pcre2_compile((PCRE2_SPTR)src, n, PCRE2_CASELESS | PCRE2_NEVER_UTF, &err, &erroff, NULL);
+    char msg[256];
+    pcre2_code *code = compile_expression(src, n, msg, sizeof msg);
     if (!code) {
-        PCRE2_UCHAR msg[160];
-        if (pcre2_get_error_message(err, msg, sizeof msg) < 0)
-            snprintf((char *)msg, sizeof msg, "error %d", err);
-        rep_msg(rep, label, lineno, "bad expression at offset %zu: %s", (size_t)erroff,
-                (const char *)msg);
+        rep_msg(rep, label, lineno, "%s", msg);
         if (rep)
             rep->bad_expressions++;
         return CH_OK;
@@ -557,6 +567,18 @@ static ch_status add_expression(flt_lists *l, const char *src, size_t n, uint64_
         rep_count(rep->expressions, mask);
         rep->total_expressions++;
     }
+    return CH_OK;
+}
+
+ch_status flt_check_expression_line(const char *line, size_t len, char *err, size_t errlen)
+{
+    trim(&line, &len);
+    if (len == 0 || line[0] == '#')
+        return CH_ERR_EOF;
+    pcre2_code *code = compile_expression(line, len, err, errlen);
+    if (!code)
+        return CH_ERR_PARSE;
+    pcre2_code_free(code);
     return CH_OK;
 }
 
@@ -610,13 +632,13 @@ static ch_status add_line(flt_lists *l, int kind, uint64_t mask, const char *lin
     return st;
 }
 
-/* Feed complete lines of text[0..len) to add_line; *lineno counts lines. When `final` is false
- * the bytes after the last newline are left unconsumed: *used says how many were consumed. */
-static ch_status add_lines(flt_lists *l, int kind, uint64_t mask, const char *text, size_t len,
-                           bool final, const char *label, size_t *lineno, size_t *used,
-                           flt_load_report *rep)
+/* Split text[0..len) into lines for fn; *lineno counts lines. When `final` is false the bytes
+ * after the last newline are left unconsumed: *used says how many were consumed. */
+static ch_status split_lines(const char *text, size_t len, bool final, size_t *lineno, size_t *used,
+                             size_t *overlong, flt_line_fn fn, void *ctx)
 {
     size_t pos = 0;
+    ch_status st = CH_OK;
     while (pos < len) {
         const char *nl = memchr(text + pos, '\n', len - pos);
         if (!nl && !final)
@@ -625,15 +647,14 @@ static ch_status add_lines(flt_lists *l, int kind, uint64_t mask, const char *te
         size_t n = end - pos;
         ++*lineno;
         if (n > FLT_LINE_MAX) {
-            if (rep) {
-                rep->bad_lines++;
-                rep_msg(rep, label, *lineno, "line longer than %d bytes", FLT_LINE_MAX);
-            }
+            if (overlong)
+                ++*overlong;
+            st = fn(ctx, NULL, (size_t)-1, *lineno);
         } else {
-            ch_status st = add_line(l, kind, mask, text + pos, n, label, *lineno, rep);
-            if (st)
-                return st;
+            st = fn(ctx, text + pos, n, *lineno);
         }
+        if (st)
+            return st;
         pos = nl ? end + 1 : len;
     }
     if (used)
@@ -641,31 +662,15 @@ static ch_status add_lines(flt_lists *l, int kind, uint64_t mask, const char *te
     return CH_OK;
 }
 
-ch_status flt_lists_add_text(flt_lists *l, flt_file_kind kind, uint64_t mask, const char *text,
-                             size_t len, const char *label, flt_load_report *rep)
-{
-    if (!l || (!text && len) || mask == 0)
-        return CH_ERR_ARG;
-    if (kind != FLT_FILE_DOMAINS && kind != FLT_FILE_URLS && kind != FLT_FILE_EXPRESSIONS)
-        return CH_ERR_ARG;
-    size_t lineno = 0;
-    return add_lines(l, (int)kind, mask, text ? text : "", len, true, label, &lineno, NULL, rep);
-}
-
-/* Read a list file from an open descriptor (taken over and closed) in chunks, so that a
- * 100 MB list never sits in memory whole. Over-long lines are skipped and reported. */
-static ch_status add_fd(flt_lists *l, int kind, uint64_t mask, int fd, const char *label,
-                        flt_load_report *rep)
+ch_status flt_read_lines(int fd, flt_line_fn fn, void *ctx, size_t *overlong)
 {
     ch_status st = CH_OK;
     size_t cap = FLT_READ_CHUNK + FLT_LINE_MAX + 2;
     char *buf = malloc(cap);
     size_t have = 0, lineno = 0;
     bool skipping = false; /* inside an over-long line: drop bytes up to its newline */
-    if (!buf) {
-        st = CH_ERR_NOMEM;
-        goto out;
-    }
+    if (!buf)
+        return CH_ERR_NOMEM;
     for (;;) {
         ssize_t r = read(fd, buf + have, cap - have);
         if (r < 0) {
@@ -689,7 +694,7 @@ static ch_status add_fd(flt_lists *l, int kind, uint64_t mask, int fd, const cha
             skipping = false;
         }
         size_t used = 0;
-        st = add_lines(l, kind, mask, buf + start, have - start, eof, label, &lineno, &used, rep);
+        st = split_lines(buf + start, have - start, eof, &lineno, &used, overlong, fn, ctx);
         if (st)
             goto out;
         size_t rest = have - start - used;
@@ -699,18 +704,60 @@ static ch_status add_fd(flt_lists *l, int kind, uint64_t mask, int fd, const cha
             break;
         if (have > FLT_LINE_MAX) {
             lineno++;
-            if (rep) {
-                rep->bad_lines++;
-                rep_msg(rep, label, lineno, "line longer than %d bytes", FLT_LINE_MAX);
-            }
+            if (overlong)
+                ++*overlong;
+            st = fn(ctx, NULL, (size_t)-1, lineno);
+            if (st)
+                goto out;
             have = 0;
             skipping = true;
         }
     }
 out:
     free(buf);
-    if (fd >= 0)
-        close(fd);
+    return st;
+}
+
+typedef struct {
+    flt_lists *l;
+    int kind;
+    uint64_t mask;
+    const char *label;
+    flt_load_report *rep;
+} add_ctx;
+
+static ch_status add_line_cb(void *vctx, const char *line, size_t len, size_t lineno)
+{
+    add_ctx *c = vctx;
+    if (!line) {
+        if (c->rep) {
+            c->rep->bad_lines++;
+            rep_msg(c->rep, c->label, lineno, "line longer than %d bytes", FLT_LINE_MAX);
+        }
+        return CH_OK;
+    }
+    return add_line(c->l, c->kind, c->mask, line, len, c->label, lineno, c->rep);
+}
+
+ch_status flt_lists_add_text(flt_lists *l, flt_file_kind kind, uint64_t mask, const char *text,
+                             size_t len, const char *label, flt_load_report *rep)
+{
+    if (!l || (!text && len) || mask == 0)
+        return CH_ERR_ARG;
+    if (kind != FLT_FILE_DOMAINS && kind != FLT_FILE_URLS && kind != FLT_FILE_EXPRESSIONS)
+        return CH_ERR_ARG;
+    add_ctx c = {.l = l, .kind = (int)kind, .mask = mask, .label = label, .rep = rep};
+    size_t lineno = 0;
+    return split_lines(text ? text : "", len, true, &lineno, NULL, NULL, add_line_cb, &c);
+}
+
+/* Read a list file from an open descriptor (taken over and closed). */
+static ch_status add_fd(flt_lists *l, int kind, uint64_t mask, int fd, const char *label,
+                        flt_load_report *rep)
+{
+    add_ctx c = {.l = l, .kind = kind, .mask = mask, .label = label, .rep = rep};
+    ch_status st = flt_read_lines(fd, add_line_cb, &c, NULL);
+    close(fd);
     return st;
 }
 

@@ -177,4 +177,17 @@ ch_status flt_normalize_domain_line(const char *line, size_t len, char *out, siz
 /* Same for a urls line ("host/path" prefix, no scheme; a leading "www." is dropped). */
 ch_status flt_normalize_url_line(const char *line, size_t len, char *out, size_t outcap);
 
+/* Check that one expressions line compiles as FLT expressions do (PCRE2, caseless). Returns
+ * CH_OK, CH_ERR_EOF for a blank/comment line, or CH_ERR_PARSE with a reason in err. */
+ch_status flt_check_expression_line(const char *line, size_t len, char *err, size_t errlen);
+
+/* Called for each line (without its newline) by flt_read_lines; a non-CH_OK return stops the
+ * reading and is returned. */
+typedef ch_status (*flt_line_fn)(void *ctx, const char *line, size_t len, size_t lineno);
+
+/* Read fd to its end in bounded chunks and call fn for each line. A line longer than
+ * FLT_LINE_MAX is not passed on: it is counted in *overlong (may be NULL) and reported to fn
+ * as len == (size_t)-1 with line NULL. Does not close fd. CH_ERR_IO on a read error. */
+ch_status flt_read_lines(int fd, flt_line_fn fn, void *ctx, size_t *overlong);
+
 #endif

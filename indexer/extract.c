@@ -681,17 +681,29 @@ static bool boiler_part(const char *p, size_t n)
     return strstr(w, "sidebar") || strstr(w, "footer") || strstr(w, "breadcrumb");
 }
 
-/* Does a class list or id name a navigation part? */
-static bool boiler_name(const char *s)
+/* Does a class list or id name a navigation part? A class token that is exactly "sidebar" is
+ * DocBook's in-text aside (debian-handbook's "B.A.-BA" boxes): content, not navigation. */
+static bool boiler_name(const char *s, bool is_class)
 {
     while (*s) {
-        while (*s && (is_space((unsigned char)*s) || *s == '-' || *s == '_'))
+        while (*s && is_space((unsigned char)*s))
             s++;
-        const char *w = s;
-        while (*s && !is_space((unsigned char)*s) && *s != '-' && *s != '_')
+        const char *tok = s;
+        while (*s && !is_space((unsigned char)*s))
             s++;
-        if (s > w && boiler_part(w, (size_t)(s - w)))
-            return true;
+        size_t tl = (size_t)(s - tok);
+        if (tl == 0 || (is_class && tl == 7 && strncasecmp(tok, "sidebar", 7) == 0))
+            continue;
+        const char *q = tok;
+        while (q < s) {
+            while (q < s && (*q == '-' || *q == '_'))
+                q++;
+            const char *w = q;
+            while (q < s && *q != '-' && *q != '_')
+                q++;
+            if (q > w && boiler_part(w, (size_t)(q - w)))
+                return true;
+        }
     }
     return false;
 }
@@ -978,7 +990,8 @@ static ch_status on_enter(walk_t *w, xmlNodePtr n, unsigned *flags, bool *skip)
     } else if (!name_is(n, "html") && !name_is(n, "body")) {
         const char *cls = attr(n, "class");
         const char *id = attr(n, "id");
-        if ((cls && (boiler_name(cls) || has_token(cls, "headerlink"))) || (id && boiler_name(id)))
+        if ((cls && (boiler_name(cls, true) || has_token(cls, "headerlink"))) ||
+            (id && boiler_name(id, false)))
             f |= F_SOFT;
     }
     *flags = f;

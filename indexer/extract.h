@@ -23,10 +23,11 @@
  *   - boilerplate: nav and aside; header and footer outside article/main; role navigation,
  *     banner, contentinfo, menu, menubar; class or id naming a navigation part ("nav",
  *     "navbar", "topnav", "menu", "footer", "sidebar", "sphinxsidebar", "breadcrumbs",
- *     "banner", "docnav", ...; "menuitem" or "guimenu" are not navigation). html, body, main,
- *     article and role=main are never dropped for their class, and inside main/article/
- *     role=main boilerplate dropped by class or tag name resumes being text.
- * Links inside boilerplate and hidden parts are kept (menus are how a crawler finds pages).
+ *     "banner", "docnav", ...; "menuitem", "guimenu" and a class that is exactly "sidebar",
+ * DocBook's in-text box, are not navigation). html, body, main, article and role=main are never
+ * dropped for their class, and inside main/article/ role=main boilerplate dropped by class or tag
+ * name resumes being text. Links inside boilerplate and hidden parts are kept (menus are how a
+ * crawler finds pages).
  *
  * Links: <a href> and <area href> with their anchor text (an image's alt text counts), <frame
  * src>, <iframe src>, <link rel=alternate hreflang href>. Resolved against the first <base

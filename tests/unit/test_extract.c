@@ -1,0 +1,563 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "indexer/extract.h"
+
+/* Read tests/fixtures/html/NAME (relative to $TOP, else the current directory). */
+static char *fixture(const char *name, size_t *len)
+{
+    const char *top = getenv("TOP");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/fixtures/html/%s", top ? top : ".", name);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 0, SEEK_END), 0);
+    long n = ftell(f);
+    assert_true(n >= 0);
+    rewind(f);
+    char *b = malloc((size_t)n + 1);
+    assert_non_null(b);
+    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    b[n] = '\0';
+    *len = (size_t)n;
+    return b;
+}
+
+static extract_page_t *extract_fixture(const char *name, const char *ct, const char *url)
+{
+    size_t len;
+    char *b = fixture(name, &len);
+    extract_page_t *p = NULL;
+    assert_int_equal(extract_page(b, len, ct, url, NULL, &p), CH_OK);
+    assert_non_null(p);
+    free(b);
+    return p;
+}
+
+static extract_page_t *extract_str(const char *html, const char *ct, const extract_limits *lim)
+{
+    extract_page_t *p = NULL;
+    assert_int_equal(
+        extract_page(html, strlen(html), ct, "http://example.com/dir/page.html", lim, &p), CH_OK);
+    assert_non_null(p);
+    return p;
+}
+
+static const extract_link *find_link(const extract_page_t *p, const char *url)
+{
+    for (size_t i = 0; i < p->n_links; i++)
+        if (strcmp(p->links[i].url, url) == 0)
+            return &p->links[i];
+    return NULL;
+}
+
+static bool valid_utf8(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        size_t l = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+        if (c >= 0x80 && (c < 0xC2 || c > 0xF4))
+            return false;
+        if (i + l > n)
+            return false;
+        for (size_t k = 1; k < l; k++)
+            if (((unsigned char)s[i + k] & 0xC0) != 0x80)
+                return false;
+        i += l;
+    }
+    return true;
+}
+
+/* --- charsets --------------------------------------------------------------------------- */
+
+static void test_meta_charset_latin1(void **state)
+{
+    (void)state;
+    extract_page_t *p = extract_fixture("meta-latin1.html", NULL, "http://example.com/");
+    assert_string_equal(p->charset_used, "windows-1252");
+    assert_string_equal(p->title, "Caf\xC3\xA9 cr\xC3\xA8me");
+    assert_string_equal(p->text, "Le caf\xC3\xA9 est servi \xC3\xA0 la fran\xC3\xA7"
+                                 "aise.");
+    assert_string_equal(p->lang_attr, "fr");
+    extract_page_free(p);
+}
+
+static void test_undeclared_cp1252_fallback(void **state)
+{
+    (void)state;
+    extract_page_t *p = extract_fixture("undeclared-cp1252.html", NULL, "http://example.com/");
+    assert_string_equal(p->charset_used, "windows-1252");
+    /* 0x92 is U+2019 and 0x80 is the euro sign in windows-1252 (not C1 controls). */
+    assert_string_equal(p->title, "L\xE2\x80\x99\xC3\xA9t\xC3\xA9");
+    assert_string_equal(p->text, "C\xE2\x80\x99"
+                                 "est l\xE2\x80\x99\xC3\xA9t\xC3\xA9 \xE2\x82\xAC Paris.");
+    extract_page_free(p);
+}
+
+static void test_header_charset_beats_meta(void **state)
+{
+    (void)state;
+    extract_page_t *p =
+        extract_fixture("header-beats-meta.html", "text/html; charset=\"UTF-8\"", "http://x.org/");
+    assert_string_equal(p->charset_used, "UTF-8");
+    assert_string_equal(p->title, "Na\xC3\xAFve r\xC3\xA9sum\xC3\xA9");
+    assert_string_equal(p->text, "\xC3\x89l\xC3\xA8ve \xE2\x80\x94 \xC3\xA9"
+                                 "cole");
+    extract_page_free(p);
+    /* Without the header the (lying) meta is believed: each UTF-8 byte becomes a character. */
+    p = extract_fixture("header-beats-meta.html", NULL, "http://x.org/");
+    assert_string_equal(p->charset_used, "windows-1252");
+    assert_string_equal(p->title, "Na\xC3\x83\xC2\xAFve r\xC3\x83\xC2\xA9sum\xC3\x83\xC2\xA9");
+    extract_page_free(p);
+    /* A bare charset name is accepted as well, and an unknown one falls through to the meta. */
+    p = extract_fixture("header-beats-meta.html", "utf-8", "http://x.org/");
+    assert_string_equal(p->charset_used, "UTF-8");
+    extract_page_free(p);
+    p = extract_fixture("header-beats-meta.html", "text/html; charset=no-such-charset",
+                        "http://x.org/");
+    assert_string_equal(p->charset_used, "windows-1252");
+    extract_page_free(p);
+}
+
+static void test_bom_beats_meta_and_header(void **state)
+{
+    (void)state;
+    extract_page_t *p =
+        extract_fixture("bom-utf8.html", "text/html; charset=iso-8859-1", "http://x.org/");
+    assert_string_equal(p->charset_used, "UTF-8");
+    assert_string_equal(p->title, "\xC3\xA9t\xC3\xA9 \xE2\x98\x83");
+    assert_string_equal(p->text, "Bonhomme de neige \xE2\x98\x83 en \xC3\xA9t\xC3\xA9");
+    extract_page_free(p);
+}
+
+static void test_utf16le_bom(void **state)
+{
+    (void)state;
+    const char *ascii = "<html><head><title>Sixteen</title></head><body><p>caf?</p></body></html>";
+    size_t n = strlen(ascii);
+    char *b = malloc(2 + 2 * n);
+    assert_non_null(b);
+    b[0] = (char)0xFF;
+    b[1] = (char)0xFE;
+    for (size_t i = 0; i < n; i++) {
+        b[2 + 2 * i] = ascii[i] == '?' ? (char)0xE9 : ascii[i];
+        b[3 + 2 * i] = 0;
+    }
+    extract_page_t *p = NULL;
+    assert_int_equal(extract_page(b, 2 + 2 * n, NULL, "http://x.org/", NULL, &p), CH_OK);
+    assert_string_equal(p->charset_used, "UTF-16LE");
+    assert_string_equal(p->title, "Sixteen");
+    assert_string_equal(p->text, "caf\xC3\xA9");
+    extract_page_free(p);
+    free(b);
+}
+
+static void test_invalid_utf8_replaced_and_nul(void **state)
+{
+    (void)state;
+    static const char html[] = "<p>ok \xFF\xC3 end</p><p>a\0b</p>";
+    extract_page_t *p = NULL;
+    assert_int_equal(
+        extract_page(html, sizeof html - 1, "text/html;charset=utf-8", "http://x.org/", NULL, &p),
+        CH_OK);
+    assert_string_equal(p->charset_used, "UTF-8");
+    assert_string_equal(p->text, "ok \xEF\xBF\xBD\xEF\xBF\xBD end\na b");
+    extract_page_free(p);
+}
+
+static void test_meta_http_equiv_prescan(void **state)
+{
+    (void)state;
+    /* A comment holding a decoy meta, then the real declaration through http-equiv. */
+    extract_page_t *p = extract_str("<!-- <meta charset=koi8-r> --><meta content='text/html; "
+                                    "charset=ISO-8859-15' http-equiv=Content-Type><p>\xA4</p>",
+                                    NULL, NULL);
+    assert_string_equal(p->charset_used, "ISO-8859-15");
+    assert_string_equal(p->text, "\xE2\x82\xAC"); /* 0xA4 is the euro sign in latin-9 */
+    extract_page_free(p);
+}
+
+/* --- links ------------------------------------------------------------------------------- */
+
+static void test_links_base_href(void **state)
+{
+    (void)state;
+    extract_page_t *p =
+        extract_fixture("links-base.html", NULL, "http://example.com/docs/v2/page.html");
+    assert_string_equal(p->base, "http://example.com/docs/v2/");
+    assert_string_equal(p->canonical, "http://example.com/docs/canonical-page.html?b=2&a=1");
+    assert_string_equal(p->lang_attr, "en-GB");
+
+    const extract_link *l = find_link(p, "http://example.com/docs/v2/intro.html");
+    assert_non_null(l);
+    assert_string_equal(l->anchor, "the introduction");
+    assert_false(l->nofollow);
+    assert_int_equal(l->kind, EXTRACT_LINK_A);
+
+    l = find_link(p, "http://example.com/docs/v1/old.html");
+    assert_non_null(l);
+    assert_true(l->nofollow);
+    assert_string_equal(l->anchor, "old docs");
+
+    l = find_link(p, "https://other.example.com/a/c?q=1");
+    assert_non_null(l);
+    assert_true(l->nofollow); /* rel=ugc */
+
+    l = find_link(p, "http://example.com/docs/v2/pics.html");
+    assert_non_null(l);
+    assert_string_equal(l->anchor, "Picture gallery"); /* img alt */
+
+    l = find_link(p, "https://example.org/fr/page.html");
+    assert_non_null(l);
+    assert_int_equal(l->kind, EXTRACT_LINK_ALTERNATE);
+    assert_string_equal(l->hreflang, "fr");
+
+    l = find_link(p, "http://example.com/docs/v2/frame-in.html");
+    assert_non_null(l);
+    assert_int_equal(l->kind, EXTRACT_LINK_FRAME);
+    assert_string_equal(l->anchor, "");
+
+    l = find_link(p, "http://example.com/area-target");
+    assert_non_null(l);
+    assert_string_equal(l->anchor, "Area alt");
+
+    /* Self link (page.html through the base), fragments, javascript:, mailto:, data:, the RSS
+     * alternate without hreflang and the stylesheet are not links. */
+    assert_null(find_link(p, "http://example.com/docs/v2/page.html"));
+    assert_null(find_link(p, "http://example.com/feed.xml"));
+    assert_null(find_link(p, "http://example.com/docs/v2/style.css"));
+    assert_int_equal(p->n_links, 7);
+    for (size_t i = 0; i < p->n_links; i++)
+        assert_true(strncmp(p->links[i].url, "http", 4) == 0);
+    /* iframe fallback text is not page text. */
+    assert_null(strstr(p->text, "fallback"));
+    assert_false(p->truncated);
+    extract_page_free(p);
+}
+
+static void test_links_without_base_and_frameset(void **state)
+{
+    (void)state;
+    extract_page_t *p = extract_fixture("frameset.html", NULL, "https://example.com/dir/x.html");
+    assert_int_equal(p->n_links, 2);
+    assert_string_equal(p->links[0].url, "https://example.com/dir/menu.html");
+    assert_string_equal(p->links[1].url, "https://example.com/dir/main.html");
+    assert_int_equal(p->links[0].kind, EXTRACT_LINK_FRAME);
+    assert_string_equal(p->base, "");
+    extract_page_free(p);
+}
+
+static void test_links_only_matches_full_extraction(void **state)
+{
+    (void)state;
+    size_t len;
+    char *b = fixture("python-os.path.html", &len);
+    extract_page_t *full = NULL, *lo = NULL;
+    const char *url = "http://docs.example/library/os.path.html";
+    assert_int_equal(extract_page(b, len, NULL, url, NULL, &full), CH_OK);
+    assert_int_equal(extract_links_only(b, len, NULL, url, NULL, &lo), CH_OK);
+    assert_int_equal(lo->n_links, full->n_links);
+    for (size_t i = 0; i < lo->n_links; i++) {
+        assert_string_equal(lo->links[i].url, full->links[i].url);
+        assert_string_equal(lo->links[i].anchor, full->links[i].anchor);
+    }
+    assert_string_equal(lo->text, "");
+    assert_string_equal(lo->h1, "");
+    assert_string_equal(lo->title, full->title);
+    extract_page_free(full);
+    extract_page_free(lo);
+    free(b);
+}
+
+/* --- text and boilerplate ------------------------------------------------------------------ */
+
+static void test_boilerplate_and_hidden_removed(void **state)
+{
+    (void)state;
+    extract_page_t *p = extract_fixture("boilerplate.html", NULL, "http://example.com/b.html");
+    static const char *const absent[] = {
+        "STYLEWORD",      "SCRIPTWORD",       "HEADERWORD",  "NAVWORD",     "BREADCRUMBWORD",
+        "SIDEBARWORD",    "SIDEBAR2WORD",     "MENUWORD",    "ROLENAVWORD", "SPHINXWORD",
+        "ASIDEWORD",      "HIDDENWORD1",      "HIDDENWORD2", "HIDDENWORD3", "HIDDENWORD4",
+        "NOSCRIPTWORD",   "TEMPLATEWORD",     "SVGWORD",     "OPTIONWORD",  "FOOTERWORD",
+        "PAGEFOOTERWORD", "Boilerplate test",
+    };
+    for (size_t i = 0; i < sizeof absent / sizeof absent[0]; i++) {
+        if (strstr(p->text, absent[i]))
+            fail_msg("%s found in the body text", absent[i]);
+    }
+    /* Blocks do not glue words; inline elements do not split them. */
+    assert_non_null(strstr(p->text, "foo\nbar"));
+    assert_non_null(strstr(p->text, "one\ntwo\nthree\nfour"));
+    assert_non_null(strstr(p->text, "inline text with nbsp"));
+    /* Class names that merely contain "menu" are content. */
+    assert_non_null(strstr(p->text, "Use Format then Edit."));
+    /* header/footer inside an article, and role=main inside a "nav" wrapper, are content. */
+    assert_non_null(strstr(p->text, "Article title"));
+    assert_non_null(strstr(p->text, "Article footer stays"));
+    assert_non_null(strstr(p->text, "Main inside nav wrapper stays."));
+    assert_non_null(strstr(p->text, "DocBook box stays"));
+    assert_int_equal(strlen(p->text), p->text_len);
+    assert_string_equal(p->title, "Boilerplate test");
+    assert_string_equal(p->description, "A page to test boilerplate removal.");
+    assert_string_equal(p->keywords, "alpha, beta");
+    assert_string_equal(p->h1, "Article title");
+    assert_string_equal(p->h2, "Second level\nAnother second");
+    assert_string_equal(p->h3, "Third");
+    /* The nav link is still a link. */
+    const extract_link *l = find_link(p, "http://example.com/a");
+    assert_non_null(l);
+    assert_string_equal(l->anchor, "NAVWORD");
+    extract_page_free(p);
+}
+
+static void test_robots_rating_refresh(void **state)
+{
+    (void)state;
+    extract_page_t *p =
+        extract_fixture("meta-robots-refresh.html", NULL, "http://example.com/de/warte/index.html");
+    assert_true(p->robots_noindex);
+    assert_true(p->robots_nofollow);
+    assert_string_equal(p->rating, "RTA-5042-1996-1400-1577-RTA");
+    assert_string_equal(p->refresh_url, "http://example.com/de/noscript.html");
+    assert_string_equal(p->lang_attr, "de"); /* from xml:lang */
+    assert_string_equal(p->text, "Bitte warten.");
+    extract_page_free(p);
+
+    p = extract_fixture("meta-robots-none.html", NULL, "http://example.com/");
+    assert_true(p->robots_noindex);
+    assert_true(p->robots_nofollow);
+    assert_string_equal(p->rating, "adult");
+    assert_string_equal(p->refresh_url, "");
+    extract_page_free(p);
+
+    p = extract_str("<meta name=robots content='index, follow'><meta http-equiv=refresh "
+                    "content='5'><p>x</p>",
+                    NULL, NULL);
+    assert_false(p->robots_noindex);
+    assert_false(p->robots_nofollow);
+    assert_string_equal(p->refresh_url, ""); /* a refresh to itself has no target */
+    extract_page_free(p);
+}
+
+/* --- limits ------------------------------------------------------------------------------- */
+
+static void test_deep_nesting(void **state)
+{
+    (void)state;
+    enum { DEPTH = 100000 };
+    buf_t b;
+    buf_init(&b, 16u << 20);
+    assert_int_equal(buf_append_str(&b, "<html><body><p>before</p>"), CH_OK);
+    for (int i = 0; i < DEPTH; i++) {
+        assert_int_equal(buf_append_str(&b, i == 10   ? "<div>shallow"
+                                            : i == 60 ? "<div>deep"
+                                                      : "<div>"),
+                         CH_OK);
+    }
+    extract_limits lim;
+    extract_limits_default(&lim);
+    lim.max_depth = 40;
+    extract_page_t *p = NULL;
+    assert_int_equal(extract_page(b.data, b.len, NULL, "http://x.org/", &lim, &p), CH_OK);
+    assert_non_null(strstr(p->text, "before"));
+    assert_non_null(strstr(p->text, "shallow"));
+    assert_null(strstr(p->text, "deep"));
+    assert_true(p->truncated);
+    extract_page_free(p);
+    /* Default limits on the same input: no crash, no stack overflow. */
+    assert_int_equal(extract_page(b.data, b.len, NULL, "http://x.org/", NULL, &p), CH_OK);
+    assert_non_null(strstr(p->text, "before"));
+    extract_page_free(p);
+    buf_free(&b);
+}
+
+static void test_caps(void **state)
+{
+    (void)state;
+    buf_t b;
+    buf_init(&b, 1u << 20);
+    assert_int_equal(buf_append_str(&b, "<title>"), CH_OK);
+    for (int i = 0; i < 100; i++)
+        assert_int_equal(buf_append_str(&b, "\xC3\xA9t\xC3\xA9 "), CH_OK);
+    assert_int_equal(buf_append_str(&b, "</title><p>"), CH_OK);
+    for (int i = 0; i < 200; i++)
+        assert_int_equal(buf_appendf(&b, "<a href='/l%d'>w\xE2\x82\xAC%d</a> ", i, i), CH_OK);
+    assert_int_equal(buf_append_str(&b, "</p>"), CH_OK);
+
+    extract_limits lim;
+    extract_limits_default(&lim);
+    lim.max_links = 10;
+    lim.max_text = 101;
+    lim.max_field = 33;
+    extract_page_t *p = NULL;
+    assert_int_equal(extract_page(b.data, b.len, NULL, "http://x.org/", &lim, &p), CH_OK);
+    assert_int_equal(p->n_links, 10);
+    assert_string_equal(p->links[9].url, "http://x.org/l9");
+    assert_true(p->text_len <= 101 && p->text_len >= 97);
+    assert_true(valid_utf8(p->text, p->text_len));
+    assert_true(strlen(p->title) <= 33 && strlen(p->title) >= 30);
+    assert_true(valid_utf8(p->title, strlen(p->title)));
+    assert_true(p->truncated);
+    extract_page_free(p);
+
+    /* Input cap: what lies beyond max_input is not seen. */
+    extract_limits_default(&lim);
+    lim.max_input = 300;
+    assert_int_equal(extract_page(b.data, b.len, NULL, "http://x.org/", &lim, &p), CH_OK);
+    assert_true(p->truncated);
+    assert_int_equal(p->n_links, 0);
+    extract_page_free(p);
+    buf_free(&b);
+}
+
+static void test_empty_and_bad_arguments(void **state)
+{
+    (void)state;
+    extract_page_t *p = (extract_page_t *)1;
+    assert_int_equal(extract_page("x", 1, NULL, NULL, NULL, &p), CH_ERR_ARG);
+    assert_null(p);
+    p = (extract_page_t *)1;
+    assert_int_equal(extract_page(NULL, 5, NULL, "http://x.org/", NULL, &p), CH_ERR_ARG);
+    assert_null(p);
+    extract_limits lim;
+    extract_limits_default(&lim);
+    lim.max_depth = 0;
+    assert_int_equal(extract_page("x", 1, NULL, "http://x.org/", &lim, &p), CH_ERR_ARG);
+    assert_null(p);
+
+    assert_int_equal(extract_page(NULL, 0, NULL, "http://x.org/", NULL, &p), CH_OK);
+    assert_string_equal(p->text, "");
+    assert_string_equal(p->title, "");
+    assert_string_equal(p->canonical, "");
+    assert_int_equal(p->n_links, 0);
+    extract_page_free(p);
+    /* Whitespace only, and a non-http page URL (no links can resolve). */
+    assert_int_equal(extract_page(" \n ", 3, NULL, "http://x.org/", NULL, &p), CH_OK);
+    assert_string_equal(p->text, "");
+    extract_page_free(p);
+    assert_int_equal(extract_page("<a href=b.html>b</a>", 20, NULL, "file:///tmp/a.html", NULL, &p),
+                     CH_OK);
+    assert_int_equal(p->n_links, 0);
+    assert_string_equal(p->text, "b");
+    extract_page_free(p);
+    extract_page_free(NULL);
+}
+
+/* --- real pages ---------------------------------------------------------------------------- */
+
+static void test_real_python_docs(void **state)
+{
+    (void)state;
+    extract_page_t *p = extract_fixture("python-os.path.html", "text/html",
+                                        "https://docs.python.org/3.11/library/os.path.html");
+    assert_string_equal(p->title, "os.path \xE2\x80\x94 Common pathname manipulations \xE2\x80\x94 "
+                                  "Python 3.11.2 documentation");
+    assert_string_equal(p->h1, "os.path \xE2\x80\x94 Common pathname manipulations");
+    assert_string_equal(p->lang_attr, "en");
+    assert_non_null(strstr(p->text, "This module implements some useful functions on pathnames."));
+    assert_non_null(
+        strstr(p->text, "Return a normalized absolutized version of the pathname path."));
+    /* Sidebar, related bars, footer, mobile menu: gone. */
+    assert_null(strstr(p->text, "Table of Contents"));
+    assert_null(strstr(p->text, "Previous topic"));
+    assert_null(strstr(p->text, "Show Source"));
+    assert_null(strstr(p->text, "Python Software Foundation"));
+    assert_null(strstr(p->text, "\xC2\xB6")); /* headerlink pilcrows */
+    assert_true(p->n_links > 50);
+    const extract_link *l = find_link(p, "https://docs.python.org/3.11/library/pathlib.html");
+    assert_non_null(l);
+    /* The canonical is a file:// URL in the Debian build: not http(s), so not kept. */
+    assert_string_equal(p->canonical, "");
+    extract_page_free(p);
+}
+
+static void test_real_libreoffice_french_help(void **state)
+{
+    (void)state;
+    extract_page_t *p = extract_fixture("libreoffice-fr-find_toolbar.html", NULL,
+                                        "http://help.example/fr/text/shared/find_toolbar.html");
+    assert_string_equal(p->title, "Barre Rechercher");
+    assert_string_equal(p->lang_attr, "fr");
+    assert_string_equal(p->h1, "Barre Rechercher");
+    assert_non_null(strstr(p->h2, "Rechercher le texte"));
+    assert_string_equal(p->base, "http://help.example/");
+    /* <noscript><meta refresh> in head, resolved against <base href="../../../">. */
+    assert_string_equal(p->refresh_url, "http://help.example/fr/noscript.html");
+    assert_non_null(strstr(p->text, "Saisissez le texte \xC3\xA0 rechercher dans le document."));
+    assert_null(strstr(p->text, "Aide LibreOffice 7.4"));    /* header */
+    assert_null(strstr(p->text, "Help content debug info")); /* footer */
+    assert_null(strstr(p->text, "Contenu"));                 /* aside */
+    /* The Calc-only paragraph is hidden="true" until scripts show it. */
+    assert_null(strstr(p->text, "Affichage mis en forme"));
+    const extract_link *l = find_link(p, "http://help.example/fr/text/swriter/guide/finding.html");
+    assert_non_null(l);
+    assert_string_equal(l->anchor, "Rechercher et remplacer");
+    extract_page_free(p);
+}
+
+static void test_real_debian_handbook(void **state)
+{
+    (void)state;
+    extract_page_t *p =
+        extract_fixture("debian-handbook-en-apt-get.html", NULL,
+                        "https://debian-handbook.info/browse/stable/sect.apt-get.html");
+    assert_string_equal(p->title, "6.2. aptitude, apt-get, and apt Commands");
+    assert_string_equal(p->keywords,
+                        "apt, apt-get, apt-cache, aptitude, synaptic, sources.list, apt-cdrom");
+    assert_string_equal(p->canonical,
+                        "https://debian-handbook.info/browse/stable/sect.apt-get.html");
+    assert_true(strncmp(p->text, "6.2. aptitude, apt-get, and apt Commands\n", 41) == 0);
+    assert_non_null(strstr(p->text, "APT is a vast project, whose original plans included a "
+                                    "graphical interface."));
+    assert_null(strstr(p->text, "Download the ebook")); /* div#banner */
+    assert_null(strstr(p->text, "Prev"));               /* ul.docnav */
+    assert_non_null(strstr(p->h3, "6.2.8. APT Patterns"));
+    assert_true(p->n_links > 10);
+    assert_non_null(find_link(p, "https://debian-handbook.info/browse/stable/sect.apt-cache.html"));
+    extract_page_free(p);
+
+    p = extract_fixture("debian-handbook-fr-apt-get.html", NULL,
+                        "https://debian-handbook.info/browse/fr-FR/stable/sect.apt-get.html");
+    assert_string_equal(p->title, "6.2. Commandes aptitude, apt-get et apt");
+    assert_string_equal(p->lang_attr, "");
+    /* DocBook's div.sidebar is an in-text box ("B.A.-BA"), not navigation. */
+    assert_non_null(strstr(p->text, "Cette structure apporte une certaine souplesse"));
+    assert_non_null(strstr(p->text, "B.A.-BA R\xC3\xA9pertoire en .d"));
+    extract_page_free(p);
+}
+
+int main(void)
+{
+    extract_global_init();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_meta_charset_latin1),
+        cmocka_unit_test(test_undeclared_cp1252_fallback),
+        cmocka_unit_test(test_header_charset_beats_meta),
+        cmocka_unit_test(test_bom_beats_meta_and_header),
+        cmocka_unit_test(test_utf16le_bom),
+        cmocka_unit_test(test_invalid_utf8_replaced_and_nul),
+        cmocka_unit_test(test_meta_http_equiv_prescan),
+        cmocka_unit_test(test_links_base_href),
+        cmocka_unit_test(test_links_without_base_and_frameset),
+        cmocka_unit_test(test_links_only_matches_full_extraction),
+        cmocka_unit_test(test_boilerplate_and_hidden_removed),
+        cmocka_unit_test(test_robots_rating_refresh),
+        cmocka_unit_test(test_deep_nesting),
+        cmocka_unit_test(test_caps),
+        cmocka_unit_test(test_empty_and_bad_arguments),
+        cmocka_unit_test(test_real_python_docs),
+        cmocka_unit_test(test_real_libreoffice_french_help),
+        cmocka_unit_test(test_real_debian_handbook),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -180,8 +180,9 @@ ch_status fetch_new(const fetch_options *o, fetch_t **out)
     f->user_agent = dup_str(o->user_agent);
     f->multi = curl_multi_init();
     if (!f->user_agent || !f->multi) {
+        ch_status st = f->multi ? CH_ERR_NOMEM : CH_ERR_INTERNAL;
         fetch_free(f);
-        return f->multi ? CH_ERR_NOMEM : CH_ERR_INTERNAL;
+        return st;
     }
     f->opt.user_agent = f->user_agent;
     curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS,

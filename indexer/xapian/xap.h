@@ -145,7 +145,7 @@ XAP_API xap_status xap_wdb_set_metadata(xap_wdb *wdb, const char *key, const voi
 
 /* A read-only handle on the writer's database, seeing its uncommitted changes: for counts,
  * metadata, documents and searches while indexing. Closed with xap_db_close(), before or after
- * the writer; it fails once the writer is closed. */
+ * the writer; once the writer is closed, calls that read the files fail with XAP_ERR_OTHER. */
 XAP_API xap_status xap_wdb_reader(xap_wdb *wdb, xap_db **out);
 
 /* ---- documents ---------------------------------------------------------------------------- */

@@ -930,6 +930,30 @@ static void test_enquire_setters(void **state)
     assert_int_equal(xap_mset_size(NULL), 0);
 }
 
+static void test_writer_reader_lifetime(void **state)
+{
+    fixture *f = *state;
+    xap_wdb *w = open_writer(f, "db");
+    put_doc(w, "english", "a", "uncommitted words", NULL);
+    xap_db *r = NULL;
+    assert_int_equal(xap_wdb_reader(w, &r), XAP_OK);
+    /* Closing the reader leaves the writer usable. */
+    xap_db_close(r);
+    put_doc(w, "english", "b", "more words", NULL);
+    assert_int_equal(xap_wdb_reader(w, &r), XAP_OK);
+    assert_int_equal(doc_count(r), 2);
+    /* Closing the writer commits; its reader then fails cleanly instead of crashing. */
+    assert_int_equal(xap_wdb_close(w), XAP_OK);
+    xap_doc *d = (xap_doc *)1;
+    assert_int_equal(xap_db_get_document(r, 1, &d), XAP_ERR_OTHER);
+    assert_null(d);
+    assert_non_null(strstr(xap_db_last_error(r), "closed"));
+    xap_db_close(r);
+    r = open_reader(f, "db");
+    assert_int_equal(doc_count(r), 2);
+    xap_db_close(r);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -953,6 +977,7 @@ int main(void)
         T(test_second_writer_is_locked),
         T(test_unreachable_remote_shard),
         T(test_enquire_setters),
+        T(test_writer_reader_lifetime),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

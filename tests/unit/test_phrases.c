@@ -84,6 +84,25 @@ static void test_substring_vs_whole_word(void **state)
     flt_phrases_free(p);
 }
 
+static void test_no_match_across_sentences(void **state)
+{
+    (void)state;
+    flt_phrases *p = compile_list("<xxx hardcore><80>\n< end ><5>\n<18 u.s.c><9>\n"
+                                  "<are you sure?><4>\n",
+                                  FLT_CAT_ADULT, NULL);
+    assert_int_equal(score_of(p, "xxx hardcore", FLT_CAT_ADULT), 80);
+    assert_int_equal(score_of(p, "XXX - Hardcore", FLT_CAT_ADULT), 80);
+    assert_int_equal(score_of(p, "id xxx. Hardcore techno", FLT_CAT_ADULT), 0);
+    assert_int_equal(score_of(p, "xxx!\nhardcore", FLT_CAT_ADULT), 0);
+    assert_int_equal(score_of(p, "xxx\nhardcore", FLT_CAT_ADULT), 0);
+    /* Word boundaries still hold next to a sentence end; abbreviations still match. */
+    assert_int_equal(score_of(p, "The end. Next", FLT_CAT_ADULT), 5);
+    assert_int_equal(score_of(p, "the end.", FLT_CAT_ADULT), 5);
+    assert_int_equal(score_of(p, "see 18 U.S.C. 2257", FLT_CAT_ADULT), 9);
+    assert_int_equal(score_of(p, "Are you sure? Yes", FLT_CAT_ADULT), 4);
+    flt_phrases_free(p);
+}
+
 static void test_counts_once_per_page(void **state)
 {
     (void)state;
@@ -514,6 +533,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_category_table),
         cmocka_unit_test(test_substring_vs_whole_word),
+        cmocka_unit_test(test_no_match_across_sentences),
         cmocka_unit_test(test_counts_once_per_page),
         cmocka_unit_test(test_cooccurrence_and_negative),
         cmocka_unit_test(test_listcategory_comments_and_weights),

@@ -494,7 +494,8 @@ struct warc_reader {
     bool gz;
     bool zs_ready;
     bool in_member;
-    bool src_done; /* no more logical bytes will come */
+    bool src_done;     /* no more logical bytes will come */
+    bool quiet_resync; /* bytes before the next member belong to a failed one (reported) */
     z_stream zs;
     uint64_t member_raw; /* file offset of the current member */
     uint64_t member_lstart;
@@ -509,12 +510,14 @@ struct warc_reader {
     size_t la_start, la_len, la_alloc, la_cap;
     uint64_t la_pos; /* logical position of la[la_start] */
     bool line_start; /* la[la_start] begins a line */
+    bool in_skipped; /* scanning the rest of a record already reported as skipped */
 
     /* record layer */
     size_t max_block;
     bool started;
     buf_t hdr_text;
     buf_t http_text;
+    buf_t uri_text;
     field_vec fields, http_fields;
     warc_reader_stats stats;
     char err[256];
@@ -544,6 +547,7 @@ static ch_status reader_new(warc_reader **out)
     r->line_start = true;
     buf_init(&r->hdr_text, WARC_MAX_HEADER);
     buf_init(&r->http_text, WARC_MAX_HEADER);
+    buf_init(&r->uri_text, WARC_MAX_HEADER);
     *out = r;
     return CH_OK;
 }
@@ -713,6 +717,8 @@ static ch_status member_failed(warc_reader *r, const char *why)
 
 static void report_raw_garbage(warc_reader *r, uint64_t at, uint64_t n)
 {
+    if (r->quiet_resync)
+        return;
     r->stats.garbage_bytes += n;
     reader_report(r, CH_ERR_PARSE, "skipped %llu bytes of garbage at offset %llu",
                   (unsigned long long)n, (unsigned long long)at);
@@ -745,6 +751,7 @@ static ch_status gz_start_member(warc_reader *r)
             }
             r->zpos += n;
             r->src_done = true;
+            r->quiet_resync = false;
             return CH_OK;
         }
         const unsigned char *q = memchr(p + 1, 0x1f, n - 1);
@@ -754,6 +761,7 @@ static ch_status gz_start_member(warc_reader *r)
     }
     if (r->zpos > from)
         report_raw_garbage(r, from, r->zpos - from);
+    r->quiet_resync = false;
     if (inflateReset(&r->zs) != Z_OK)
         return CH_ERR_INTERNAL;
     r->in_member = true;
@@ -836,6 +844,7 @@ static ch_status src_fill(warc_reader *r, size_t want)
             snprintf(why, sizeof why, "corrupt gzip member (%s)",
                      r->zs.msg ? r->zs.msg : "inflate error");
             r->zpos = r->member_raw + 1;
+            r->quiet_resync = true;
             return member_failed(r, why);
         }
         }
@@ -879,54 +888,87 @@ static void flush_garbage(warc_reader *r, uint64_t count, uint64_t at)
                   (unsigned long long)count, (unsigned long long)raw_offset_of(r, at));
 }
 
-/* Advance the lookahead to the next "WARC/" at a line start. CH_ERR_EOF at the end. */
+/* A WARC version line ("WARC/1.0" or "WARC/1.1", then LF or CRLF) at w, with n bytes there. */
+static bool version_line_at(const char *w, size_t n)
+{
+    return n >= 9 && memcmp(w, "WARC/1.", 7) == 0 && (w[7] == '0' || w[7] == '1') &&
+           (w[8] == '\n' || (n >= 10 && w[8] == '\r' && w[9] == '\n'));
+}
+
+/* Advance the lookahead to the next record start: "WARC/" at a line start, or a whole WARC
+ * version line anywhere in garbage (garbage without a final newline may run into a record).
+ * Bytes passed over are counted as garbage, except the rest of a record just skipped (already
+ * reported). CH_ERR_EOF at the end. */
 static ch_status find_record_start(warc_reader *r)
 {
     uint64_t garbage = 0, garbage_at = 0;
+    ch_status st;
     for (;;) {
-        ch_status st = need(r, 5);
-        if (st == CH_ERR_EOF) {
-            /* Fewer than 5 bytes left: a torn "WARC/" line or garbage. */
-            const char *p = r->la + r->la_start;
-            size_t n = r->la_len;
-            for (size_t i = 0; i < n; i++) {
-                if (r->line_start && memcmp(p + i, "WARC/", n - i) == 0) {
-                    flush_garbage(r, garbage, garbage_at);
-                    garbage = 0;
-                    r->stats.skipped++;
-                    reader_report(r, CH_ERR_PARSE, "truncated record at offset %llu",
-                                  (unsigned long long)raw_offset_of(r, r->la_pos + i));
-                    break;
-                }
-                note_garbage(r, &garbage, &garbage_at, p + i, 1);
-                r->line_start = p[i] == '\n';
-            }
-            la_consume(r, n);
-            flush_garbage(r, garbage, garbage_at);
-            return CH_ERR_EOF;
-        }
+        st = need(r, 16);
+        if (st == CH_ERR_EOF)
+            break;
         if (st && st != CH_ERR_LIMIT)
             return st;
         const char *p = r->la + r->la_start;
         size_t n = r->la_len;
         if (r->line_start) {
-            if (memcmp(p, "WARC/", 5) == 0) {
-                flush_garbage(r, garbage, garbage_at);
-                return CH_OK;
-            }
-            note_garbage(r, &garbage, &garbage_at, p, 1);
+            if (memcmp(p, "WARC/", 5) == 0)
+                goto found;
+            if (!r->in_skipped)
+                note_garbage(r, &garbage, &garbage_at, p, 1);
             r->line_start = p[0] == '\n';
             la_consume(r, 1);
             continue;
         }
         const char *nl = memchr(p, '\n', n);
-        size_t k = nl ? (size_t)(nl - p) + 1 : n;
-        note_garbage(r, &garbage, &garbage_at, p, k);
+        size_t k = nl ? (size_t)(nl - p) + 1 : n - 9; /* keep a tail that may start a line */
+        for (const char *w = memmem(p, k + (nl ? 0 : 9), "WARC/1.", 7); w;
+             w = memmem(w + 1, (size_t)(p + n - w - 1), "WARC/1.", 7)) {
+            if (w >= p + k)
+                break;
+            if (version_line_at(w, (size_t)(p + n - w))) {
+                size_t g = (size_t)(w - p);
+                if (!r->in_skipped)
+                    note_garbage(r, &garbage, &garbage_at, p, g);
+                la_consume(r, g);
+                goto found;
+            }
+        }
+        if (!r->in_skipped)
+            note_garbage(r, &garbage, &garbage_at, p, k);
         la_consume(r, k);
         r->line_start = nl != NULL;
         if (r->la_len == 0)
             prune_marks(r);
     }
+
+    /* End of input with fewer than 16 bytes left: a torn record start, or garbage. */
+    const char *p = r->la + r->la_start;
+    size_t n = r->la_len;
+    for (size_t i = 0; i < n; i++) {
+        size_t cmp = n - i < 5 ? n - i : 5;
+        if (r->line_start && memcmp(p + i, "WARC/", cmp) == 0) {
+            r->stats.skipped++;
+            reader_report(r, CH_ERR_PARSE, "truncated record at offset %llu",
+                          (unsigned long long)raw_offset_of(r, r->la_pos + i));
+            la_consume(r, n - i);
+            break;
+        }
+        if (!r->in_skipped)
+            note_garbage(r, &garbage, &garbage_at, p + i, 1);
+        r->line_start = p[i] == '\n';
+    }
+    if (r->la_len)
+        la_consume(r, r->la_len);
+    flush_garbage(r, garbage, garbage_at);
+    r->in_skipped = false;
+    return CH_ERR_EOF;
+
+found:
+    flush_garbage(r, garbage, garbage_at);
+    r->line_start = true;
+    r->in_skipped = false;
+    return CH_OK;
 }
 
 static ch_status field_push(field_vec *v, const char *name, const char *value)
@@ -1114,15 +1156,15 @@ static ch_status skip_bytes(warc_reader *r, uint64_t n)
     return CH_OK;
 }
 
-/* After a bad record: drop the lookahead up to `to` bytes (at least one), resume scanning. */
-static void drop(warc_reader *r, size_t to)
+/* After a bad record: drop `to` bytes of the lookahead (at most all of it) and resume scanning
+ * there, at a line start or not. */
+static void drop(warc_reader *r, size_t to, bool line_start)
 {
-    if (to == 0)
-        to = 1;
     if (to > r->la_len)
         to = r->la_len;
     la_consume(r, to);
-    r->line_start = true;
+    r->line_start = line_start;
+    r->in_skipped = !line_start;
 }
 
 /* Wait for the gzip members covering [from, to) to end, then tell whether one of them failed.
@@ -1181,7 +1223,7 @@ static ch_status read_record(warc_reader *r, warc_record *rec, int *outcome)
         if (st == CH_ERR_EOF) {
             r->stats.skipped++;
             reader_report(r, CH_ERR_PARSE, "truncated record at offset %llu", off);
-            drop(r, r->la_len);
+            drop(r, r->la_len, true);
             return CH_OK;
         }
         if (st)
@@ -1200,7 +1242,7 @@ static ch_status read_record(warc_reader *r, warc_record *rec, int *outcome)
     if (strcmp(version, "WARC/1.1") != 0 && strcmp(version, "WARC/1.0") != 0) {
         r->stats.skipped++;
         reader_report(r, CH_ERR_UNSUPPORTED, "unsupported WARC version at offset %llu", off);
-        drop(r, hlen);
+        drop(r, 5, false);
         return CH_OK;
     }
     st = parse_fields(nl + 1, end, &r->fields, true);
@@ -1209,7 +1251,7 @@ static ch_status read_record(warc_reader *r, warc_record *rec, int *outcome)
     if (st) {
         r->stats.skipped++;
         reader_report(r, st, "malformed WARC header at offset %llu", off);
-        drop(r, hlen);
+        drop(r, 5, false);
         return CH_OK;
     }
     const char *type_name = field_get(r->fields.v, r->fields.n, "WARC-Type");
@@ -1222,7 +1264,7 @@ static ch_status read_record(warc_reader *r, warc_record *rec, int *outcome)
                       : clen_s                  ? "bad Content-Length"
                                                 : "missing Content-Length",
                       off);
-        drop(r, hlen);
+        drop(r, 5, false);
         return CH_OK;
     }
     if (clen > r->max_block) {
@@ -1243,7 +1285,7 @@ static ch_status read_record(warc_reader *r, warc_record *rec, int *outcome)
     if (st == CH_ERR_EOF) {
         r->stats.skipped++;
         reader_report(r, CH_ERR_PARSE, "truncated record at offset %llu", off);
-        drop(r, r->la_len);
+        drop(r, r->la_len, true);
         return CH_OK;
     }
     if (st)
@@ -1255,7 +1297,7 @@ static ch_status read_record(warc_reader *r, warc_record *rec, int *outcome)
     if (bad) {
         r->stats.skipped++;
         reader_report(r, CH_ERR_PARSE, "record at offset %llu lies in a damaged gzip member", off);
-        drop(r, bad_to > hlen ? bad_to : hlen);
+        drop(r, bad_to > hlen ? bad_to : hlen, true);
         return CH_OK;
     }
 
@@ -1268,6 +1310,14 @@ static ch_status read_record(warc_reader *r, warc_record *rec, int *outcome)
     rec->record_id = field_get(r->fields.v, r->fields.n, "WARC-Record-ID");
     rec->date = field_get(r->fields.v, r->fields.n, "WARC-Date");
     rec->target_uri = field_get(r->fields.v, r->fields.n, "WARC-Target-URI");
+    size_t ulen = rec->target_uri ? strlen(rec->target_uri) : 0;
+    if (ulen >= 2 && rec->target_uri[0] == '<' && rec->target_uri[ulen - 1] == '>') {
+        /* WARC 1.0 writers such as wget put the URI in angle brackets. */
+        buf_reset(&r->uri_text);
+        if ((st = buf_append(&r->uri_text, rec->target_uri + 1, ulen - 2)))
+            return st;
+        rec->target_uri = r->uri_text.data;
+    }
     rec->content_type = field_get(r->fields.v, r->fields.n, "Content-Type");
     rec->headers = r->fields.v;
     rec->n_headers = r->fields.n;
@@ -1291,8 +1341,7 @@ too_long:
     r->stats.skipped++;
     reader_report(r, CH_ERR_LIMIT, "WARC header section over %u bytes at offset %llu",
                   WARC_MAX_HEADER, off);
-    la_consume(r, 5);
-    r->line_start = false;
+    drop(r, 5, false);
     return CH_OK;
 }
 
@@ -1431,5 +1480,6 @@ void warc_reader_close(warc_reader *r)
     free(r->http_fields.v);
     buf_free(&r->hdr_text);
     buf_free(&r->http_text);
+    buf_free(&r->uri_text);
     free(r);
 }

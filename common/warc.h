@@ -134,7 +134,8 @@ typedef struct {
     const char *type_name;      /* the WARC-Type value as written */
     const char *record_id;      /* WARC-Record-ID, NULL if absent */
     const char *date;           /* WARC-Date, NULL if absent */
-    const char *target_uri;     /* WARC-Target-URI, NULL if absent */
+    const char *target_uri;     /* WARC-Target-URI, NULL if absent; without the angle
+                                   brackets some WARC 1.0 writers (wget) put around it */
     const char *content_type;   /* Content-Type, NULL if absent */
     const warc_header *headers; /* every WARC header, in file order */
     size_t n_headers;

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -528,6 +529,48 @@ static void test_shipped_french_history_page(void **state)
     assert_all_under(page, 60);
 }
 
+/* Several threads score with one compiled classifier, each with its own result. */
+typedef struct {
+    const flt_phrases *p;
+    long adult;
+} thread_job;
+
+static void *score_thread(void *arg)
+{
+    thread_job *job = arg;
+    const char *page = "free porn videos, sexe amateur, plan cul. Vidéos porno gratuites.";
+    flt_phrase_scores s;
+    flt_phrase_scores_init(&s);
+    job->adult = 0;
+    for (int i = 0; i < 200; i++) {
+        if (flt_phrases_score(job->p, page, strlen(page), &s) != CH_OK)
+            break;
+        if (i > 0 && s.score[FLT_CAT_ADULT] != job->adult) {
+            job->adult = -1; /* results must not vary */
+            break;
+        }
+        job->adult = s.score[FLT_CAT_ADULT];
+    }
+    flt_phrase_scores_free(&s);
+    return NULL;
+}
+
+static void test_shipped_concurrent_scoring(void **state)
+{
+    (void)state;
+    thread_job jobs[4];
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++) {
+        jobs[i].p = shipped;
+        assert_int_equal(pthread_create(&th[i], NULL, score_thread, &jobs[i]), 0);
+    }
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+    assert_true(jobs[0].adult > 100);
+    for (int i = 1; i < 4; i++)
+        assert_int_equal(jobs[i].adult, jobs[0].adult);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -552,6 +595,7 @@ int main(void)
         cmocka_unit_test(test_shipped_english_porn_page),
         cmocka_unit_test(test_shipped_french_categories),
         cmocka_unit_test(test_shipped_french_history_page),
+        cmocka_unit_test(test_shipped_concurrent_scoring),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     failed +=

@@ -565,7 +565,9 @@ static ch_status finish_robots(crawler *c, job *j, fetch_result *r)
     frontier_host *h = NULL;
     int64_t now = wall_ms();
     int status = r->http_status;
-    if (r->curl_code != 0 || (r->truncated && strcmp(r->truncated, "length") != 0))
+    if (r->curl_code == CURLE_TOO_MANY_REDIRECTS)
+        status = r->http_status; /* a 3xx left after the redirects: as if none (RFC 9309) */
+    else if (r->curl_code != 0 || (r->truncated && strcmp(r->truncated, "length") != 0))
         status = 0; /* no complete answer: unreachable */
     ch_status st = CH_OK;
     robots_policy pol = robots_policy_for_status(status);
@@ -577,7 +579,14 @@ static ch_status finish_robots(crawler *c, job *j, fetch_result *r)
     if (st || !h)
         return st == CH_ERR_NOTFOUND ? CH_OK : st;
     c->dirty = true;
-    if (pol == ROBOTS_DISALLOW_ALL) {
+    if (r->refused) {
+        /* the host's address is off limits: its URLs would all be refused too */
+        c->stats->refused++;
+        st = frontier_set_robots(c->fr, h->id, 0, NULL, 0, now / 1000, -1,
+                                 (int)c->cfg->robots_max_attempts);
+        if (!st)
+            st = frontier_skip_host(c->fr, h->id);
+    } else if (pol == ROBOTS_DISALLOW_ALL) {
         int failures = h->robots_failures + 1;
         st = frontier_set_robots(c->fr, h->id, status, NULL, 0, now / 1000, -1, failures);
         if (!st)

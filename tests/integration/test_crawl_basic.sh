@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# A small site crawled completely: robots.txt obeyed, nofollow honoured, tracking parameters
+# stripped, per-host delay measured from the server side, readable WARC output; and the
+# net guard refusing 127.0.0.1 when no --allow-network covers it.
+. "$(dirname "$0")/../fixtures/server/lib.sh"
+SITE="$TOP/tests/fixtures/server/site"
+fx_start site --root "$SITE"
+base="http://127.0.0.1:$FX_PORT_site"
+out="$FX_TMP/out"
+
+"$CHOUETTE" crawl --out "$out" --seed "$base/" --allow-network 127.0.0.0/8 --delay-ms 300 \
+    2>"$FX_TMP/crawl.err" || fail "crawl exit $?: $(cat "$FX_TMP/crawl.err")"
+cat "$FX_TMP/crawl.err"
+
+got=$(warc_responses "$out" | sort)
+want=$(printf '%s\n' "$base/" "$base/a.html" "$base/b.html" "$base/docs/" "$base/docs/one.html" \
+    "$base/docs/two.html" "$base/docs/three.html" "$base/missing.html" | sort)
+[ "$got" = "$want" ] || fail "pages differ:
+got:
+$got
+want:
+$want"
+
+log=$FX_LOG_site
+grep -q ' /private/' "$log" && fail "robots.txt Disallow: /private/ was not obeyed"
+grep -q ' /nofollowed.html' "$log" && fail "rel=nofollow link was followed"
+grep -q 'utm_source' "$log" && fail "tracking parameter was not stripped"
+[ "$(head -n 1 "$log" | awk '{print $3}')" = /robots.txt ] || fail "robots.txt was not first"
+[ "$(grep -c ' /a.html ' "$log")" -eq 1 ] || fail "a.html fetched more than once"
+
+# per-host delay: every request starts at least 300 ms after the previous one (server clock)
+awk 'NR > 1 { d = ($1 - prev) * 1000; if (d < 295) { printf "gap %.1f ms before %s\n", d, $3; bad = 1 } }
+     { prev = $1 } END { exit bad }' "$log" || fail "per-host delay not respected"
+
+# WARC: one warcinfo, and per page a request and a metadata record with the response
+n_info=$(zcat "$out"/*.warc.gz | grep -ac '^WARC-Type: warcinfo')
+n_req=$(zcat "$out"/*.warc.gz | grep -ac '^WARC-Type: request')
+[ "$n_info" -eq 1 ] || fail "expected 1 warcinfo, got $n_info"
+[ "$n_req" -eq 8 ] || fail "expected 8 request records, got $n_req"
+zcat "$out"/*.warc.gz | grep -aq "^outlink: $base/docs/one.html" || fail "no outlink metadata"
+grep -q '8 pages' "$FX_TMP/crawl.err" || fail "summary does not say 8 pages"
+
+# a second run on the same directory has nothing left to do and writes nothing
+size1=$(stat -c %s "$out"/chouette-00000.warc.gz)
+"$CHOUETTE" crawl --out "$out" --seed "$base/" --allow-network 127.0.0.0/8 --delay-ms 300 \
+    2>/dev/null || fail "second run failed"
+[ "$(stat -c %s "$out"/chouette-00000.warc.gz)" = "$size1" ] || fail "second run wrote pages"
+
+# without --allow-network, loopback is refused: no request reaches the server
+: >"$log"
+"$CHOUETTE" crawl --out "$FX_TMP/out2" --seed "$base/" --delay-ms 0 2>"$FX_TMP/crawl2.err" ||
+    fail "refused crawl should still finish normally"
+[ -s "$log" ] && fail "a request reached 127.0.0.1 without --allow-network: $(cat "$log")"
+grep -q 'refused 1' "$FX_TMP/crawl2.err" || fail "refusal not counted: $(cat "$FX_TMP/crawl2.err")"
+
+# bad usage exits 2
+"$CHOUETTE" crawl --seed "$base/" 2>/dev/null; [ $? -eq 2 ] || fail "missing --out must exit 2"
+"$CHOUETTE" crawl --out "$FX_TMP/x" --max-pages abc 2>/dev/null; [ $? -eq 2 ] || fail "bad number must exit 2"
+"$CHOUETTE" crawl --out "$FX_TMP/x" --partition 3/2 2>/dev/null; [ $? -eq 2 ] || fail "bad partition must exit 2"
+"$CHOUETTE" crawl --help | grep -q -- '--allow-network' || fail "--help"
+echo "ok"

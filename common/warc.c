@@ -1167,12 +1167,12 @@ static void drop(warc_reader *r, size_t to, bool line_start)
     r->in_skipped = !line_start;
 }
 
-/* Wait for the gzip members covering [from, to) to end, then tell whether one of them failed.
+/* Wait for the gzip members covering [from, to) to end, then count in *bad those that failed.
  * If the lookahead cap is reached first, the record is taken as it is. *bad_to is the end of
  * the last failed range overlapping, relative to from. */
-static ch_status gz_check(warc_reader *r, uint64_t from, uint64_t to, bool *bad, size_t *bad_to)
+static ch_status gz_check(warc_reader *r, uint64_t from, uint64_t to, size_t *bad, size_t *bad_to)
 {
-    *bad = false;
+    *bad = 0;
     *bad_to = 0;
     if (!r->gz)
         return CH_OK;
@@ -1183,7 +1183,7 @@ static ch_status gz_check(warc_reader *r, uint64_t from, uint64_t to, bool *bad,
     }
     for (size_t i = 0; i < r->n_bad; i++) {
         if (r->bad[i].start < to && r->bad[i].end > from) {
-            *bad = true;
+            (*bad)++;
             size_t e = (size_t)(r->bad[i].end - from);
             if (e > *bad_to)
                 *bad_to = e;
@@ -1290,14 +1290,14 @@ static ch_status read_record(warc_reader *r, warc_record *rec, int *outcome)
     }
     if (st)
         return st;
-    bool bad;
-    size_t bad_to;
+    size_t bad, bad_to;
     if ((st = gz_check(r, lstart, lstart + total, &bad, &bad_to)))
         return st;
     if (bad) {
-        r->stats.skipped++;
+        /* Each damaged member lost at least one record. */
+        r->stats.skipped += bad;
         reader_report(r, CH_ERR_PARSE, "record at offset %llu lies in a damaged gzip member", off);
-        drop(r, bad_to > hlen ? bad_to : hlen, true);
+        drop(r, bad_to, true); /* the next member may hold the next record */
         return CH_OK;
     }
 

@@ -5,8 +5,10 @@
  * index the arena: `domains` (keys hashed from the last byte backwards, so that one right-to-left
  * pass over a host yields the hash of each of its suffixes) and `urls` (keys "host/path" hashed
  * forwards, so that one left-to-right pass over a path yields the hash of each prefix). A slot
- * holds a 32-bit entry index; an entry holds the category mask, the arena offset and the hash.
- * About 16 bytes per entry + 4-8 bytes per slot + the string itself: no malloc per entry. */
+ * holds the key's hash, its category mask and its entry index; an entry is the arena offset of
+ * the key. 16 bytes per slot (load factor 0.35-0.7) + 4 per entry + the string itself: no
+ * malloc per entry. A lookup touches one slot per suffix, and the entry and arena only for a
+ * slot whose hash matches. */
 #include "filters/catlists.h"
 
 #include <ctype.h>
@@ -174,16 +176,18 @@ static uint32_t hash_forward(const char *s, size_t n)
 
 /* ---- the lists ------------------------------------------------------------------------------ */
 
+/* A slot carries the hash next to the entry index, so that a probe that lands on another
+ * key is rejected without touching the entry arrays (one cache miss instead of two). */
 typedef struct {
-    uint64_t mask;
-    uint32_t off;
     uint32_t hash;
-} flt_entry;
+    uint32_t idx;  /* 0 = empty, else entry index + 1 */
+    uint64_t mask; /* category bits of the entry */
+} flt_slot;
 
 typedef struct {
-    uint32_t *slots; /* 0 = empty, else entry index + 1 */
-    uint32_t cap;    /* power of two, or 0 */
-    flt_entry *ent;
+    flt_slot *slots;
+    uint32_t cap;  /* power of two, or 0 */
+    uint32_t *off; /* per entry: arena offset of the NUL-terminated key */
     uint32_t n, ent_cap;
 } flt_set;
 
@@ -225,43 +229,70 @@ static ch_status arena_intern(flt_lists *l, const char *s, size_t n, uint32_t *o
     return CH_OK;
 }
 
-static inline bool entry_is(const flt_lists *l, const flt_entry *e, const char *s, size_t n)
+static inline bool entry_is(const flt_lists *l, const flt_set *set, uint32_t k, const char *s,
+                            size_t n)
 {
-    const char *a = l->arena + e->off;
+    const char *a = l->arena + set->off[k];
     return strncmp(a, s, n) == 0 && a[n] == '\0';
 }
 
-static const flt_entry *set_find(const flt_lists *l, const flt_set *set, const char *s, size_t n,
-                                 uint32_t h)
+/* The mask of key s (hash h), NULL when absent. */
+static const uint64_t *set_find(const flt_lists *l, const flt_set *set, const char *s, size_t n,
+                                uint32_t h)
 {
     if (set->cap == 0)
         return NULL;
     uint32_t m = set->cap - 1;
     for (uint32_t i = h & m;; i = (i + 1) & m) {
-        uint32_t v = set->slots[i];
-        if (v == 0)
+        const flt_slot *sl = &set->slots[i];
+        if (sl->idx == 0)
             return NULL;
-        const flt_entry *e = &set->ent[v - 1];
-        if (e->hash == h && entry_is(l, e, s, n))
-            return e;
+        if (sl->hash == h && entry_is(l, set, sl->idx - 1, s, n))
+            return &sl->mask;
     }
 }
 
-static ch_status set_grow_slots(flt_set *set)
+static inline void set_prefetch(const flt_set *set, uint32_t h)
 {
-    uint32_t cap = set->cap ? set->cap * 2 : 1024;
-    uint32_t *slots = calloc(cap, sizeof *slots);
-    if (!slots)
-        return CH_ERR_NOMEM;
-    for (uint32_t k = 0; k < set->n; k++) {
-        uint32_t i = set->ent[k].hash & (cap - 1);
-        while (slots[i])
-            i = (i + 1) & (cap - 1);
-        slots[i] = k + 1;
+    if (set->cap)
+        __builtin_prefetch(&set->slots[h & (set->cap - 1)]);
+}
+
+/* Make room for at least `want` entries at a load factor under 0.7. */
+static ch_status set_reserve(flt_set *set, uint64_t want)
+{
+    uint64_t cap = set->cap ? set->cap : 1024;
+    while (want * 10 > cap * 7)
+        cap *= 2;
+    if (cap > (1u << 31))
+        return CH_ERR_LIMIT;
+    if (cap != set->cap) {
+        flt_slot *slots = calloc(cap, sizeof *slots);
+        if (!slots)
+            return CH_ERR_NOMEM;
+        for (uint32_t k = 0; k < set->cap; k++) {
+            flt_slot sl = set->slots[k];
+            if (!sl.idx)
+                continue;
+            uint32_t i = sl.hash & (uint32_t)(cap - 1);
+            while (slots[i].idx)
+                i = (i + 1) & (uint32_t)(cap - 1);
+            slots[i] = sl;
+        }
+        free(set->slots);
+        set->slots = slots;
+        set->cap = (uint32_t)cap;
     }
-    free(set->slots);
-    set->slots = slots;
-    set->cap = cap;
+    if (want > set->ent_cap) {
+        uint64_t ecap = set->ent_cap ? set->ent_cap : 512;
+        while (ecap < want)
+            ecap *= 2;
+        uint32_t *of = realloc(set->off, ecap * sizeof *of);
+        if (!of)
+            return CH_ERR_NOMEM;
+        set->off = of;
+        set->ent_cap = (uint32_t)ecap;
+    }
     return CH_OK;
 }
 
@@ -273,42 +304,30 @@ static ch_status set_add(flt_lists *l, flt_set *set, const char *s, size_t n, ui
     if (set->cap != 0) {
         uint32_t m = set->cap - 1;
         for (uint32_t i = h & m;; i = (i + 1) & m) {
-            uint32_t v = set->slots[i];
-            if (v == 0)
+            flt_slot *sl = &set->slots[i];
+            if (sl->idx == 0)
                 break;
-            flt_entry *e = &set->ent[v - 1];
-            if (e->hash == h && entry_is(l, e, s, n)) {
-                e->mask |= mask;
+            if (sl->hash == h && entry_is(l, set, sl->idx - 1, s, n)) {
+                sl->mask |= mask;
                 return CH_OK;
             }
         }
     }
     if (l->domains.n + l->urls.n >= FLT_ENTRIES_MAX)
         return CH_ERR_LIMIT;
-    /* Keep the load factor under 0.7. */
-    if ((uint64_t)(set->n + 1) * 10 > (uint64_t)set->cap * 7) {
-        st = set_grow_slots(set);
-        if (st)
-            return st;
-    }
-    if (set->n == set->ent_cap) {
-        uint32_t cap = set->ent_cap ? set->ent_cap * 2 : 512;
-        flt_entry *p = realloc(set->ent, (size_t)cap * sizeof *p);
-        if (!p)
-            return CH_ERR_NOMEM;
-        set->ent = p;
-        set->ent_cap = cap;
-    }
+    st = set_reserve(set, (uint64_t)set->n + 1);
+    if (st)
+        return st;
     uint32_t off;
     st = arena_intern(l, s, n, &off);
     if (st)
         return st;
-    set->ent[set->n] = (flt_entry){.mask = mask, .off = off, .hash = h};
+    set->off[set->n] = off;
     uint32_t m = set->cap - 1;
     uint32_t i = h & m;
-    while (set->slots[i])
+    while (set->slots[i].idx)
         i = (i + 1) & m;
-    set->slots[i] = set->n + 1;
+    set->slots[i] = (flt_slot){.hash = h, .idx = set->n + 1, .mask = mask};
     set->n++;
     return CH_OK;
 }
@@ -940,8 +959,8 @@ size_t flt_lists_memory_bytes(const flt_lists *l)
 {
     if (!l)
         return 0;
-    return l->arena_cap + ((size_t)l->domains.cap + l->urls.cap) * sizeof(uint32_t) +
-           ((size_t)l->domains.ent_cap + l->urls.ent_cap) * sizeof(flt_entry);
+    return l->arena_cap + ((size_t)l->domains.cap + l->urls.cap) * sizeof(flt_slot) +
+           ((size_t)l->domains.ent_cap + l->urls.ent_cap) * sizeof(uint32_t);
 }
 
 void flt_lists_free(flt_lists *l)
@@ -950,9 +969,9 @@ void flt_lists_free(flt_lists *l)
         return;
     free(l->arena);
     free(l->domains.slots);
-    free(l->domains.ent);
+    free(l->domains.off);
     free(l->urls.slots);
-    free(l->urls.ent);
+    free(l->urls.off);
     for (size_t i = 0; i < l->n_exprs; i++) {
         pcre2_code_free(l->exprs[i].code);
         free(l->exprs[i].src);
@@ -1078,8 +1097,9 @@ uint64_t flt_lists_match_url(const flt_lists *l, const char *url_or_host, flt_ma
     flt_match_reason local_why, cat_why;
 
     if (why) {
-        memset(why, 0, sizeof *why);
+        why->kind = FLT_MATCH_NONE;
         why->category = -1;
+        why->entry[0] = '\0';
     }
     if (!l || !url_or_host)
         return 0;
@@ -1091,22 +1111,31 @@ uint64_t flt_lists_match_url(const flt_lists *l, const char *url_or_host, flt_ma
     const char *uhost = host + www;
     size_t un = hn - www;
     bool url_host = false;
-    memset(&cat_why, 0, sizeof cat_why);
-    memset(&local_why, 0, sizeof local_why);
+    cat_why.kind = local_why.kind = FLT_MATCH_NONE;
 
     /* Domains: one right-to-left pass; each label boundary is a suffix to probe. The last
      * match found (the longest suffix) is the most specific. */
+    uint32_t sh[FLT_DOMAIN_MAX / 2 + 2]; /* suffix hashes, shortest suffix first */
+    uint16_t si[FLT_DOMAIN_MAX / 2 + 2]; /* suffix start offsets */
+    size_t ns = 0;
     uint64_t h = FNV_OFFSET;
     for (size_t i = hn; i-- > 0;) {
         h = fnv_step(h, (unsigned char)host[i]);
         if (!(i == 0 || (!ip && host[i - 1] == '.')))
             continue;
-        const flt_entry *e = set_find(l, &l->domains, host + i, hn - i, hash_final(h));
+        sh[ns] = hash_final(h);
+        si[ns] = (uint16_t)i;
+        set_prefetch(&l->domains, sh[ns]); /* the probes below then overlap their misses */
+        ns++;
+    }
+    for (size_t x = 0; x < ns; x++) {
+        size_t i = si[x];
+        const uint64_t *e = set_find(l, &l->domains, host + i, hn - i, sh[x]);
         if (!e)
             continue;
-        if (i == www && (e->mask & FLT_BIT_URLHOST))
+        if (i == www && (*e & FLT_BIT_URLHOST))
             url_host = true;
-        uint64_t m = e->mask & ~FLT_BIT_URLHOST;
+        uint64_t m = *e & ~FLT_BIT_URLHOST;
         if (m & FLT_LOCAL_BITS) {
             local_bit = (m & FLT_BIT_BLOCKLIST) ? FLT_BIT_BLOCKLIST : FLT_BIT_ALLOWLIST;
             set_reason(&local_why,
@@ -1135,17 +1164,17 @@ uint64_t flt_lists_match_url(const flt_lists *l, const char *url_or_host, flt_ma
             if (!(cut == pn || !is_alnum((unsigned char)path[j]) ||
                   !is_alnum((unsigned char)path[cut])))
                 continue;
-            const flt_entry *e = set_find(l, &l->urls, k, un + cut, hash_final(fh));
+            const uint64_t *e = set_find(l, &l->urls, k, un + cut, hash_final(fh));
             if (!e)
                 continue;
-            if (e->mask & FLT_LOCAL_BITS) {
-                local_bit = (e->mask & FLT_BIT_BLOCKLIST) ? FLT_BIT_BLOCKLIST : FLT_BIT_ALLOWLIST;
+            if (*e & FLT_LOCAL_BITS) {
+                local_bit = (*e & FLT_BIT_BLOCKLIST) ? FLT_BIT_BLOCKLIST : FLT_BIT_ALLOWLIST;
                 set_reason(&local_why,
                            local_bit == FLT_BIT_BLOCKLIST ? FLT_MATCH_BLOCKLIST
                                                           : FLT_MATCH_ALLOWLIST,
                            local_bit, k, un + cut);
             }
-            uint64_t m = e->mask & ~FLT_LOCAL_BITS;
+            uint64_t m = *e & ~FLT_LOCAL_BITS;
             if (m) {
                 cats |= m;
                 cat_kind = FLT_MATCH_URL;

@@ -65,7 +65,7 @@ prepare_site() { # host root
         echo '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
         (cd "$root" && find -L . -name '*.html' | LC_ALL=C sort | sed 's#^\./##') |
             grep -Ev '^(_sources|_downloads)/' |
-            grep -E '^(fr-FR|en-US)/|^[^A-Za-z]|^[a-z_]' |
+            awk '!/^[a-z][a-z]-[A-Z][A-Z]\// || /^(fr-FR|en-US)\//' |
             sed "s#.*#<url><loc>http://$host:8081/docs/&</loc></url>#"
         echo '</urlset>'
     } >"$d/sitemap.xml"

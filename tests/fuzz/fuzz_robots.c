@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "crawler/robots.h"
 
@@ -40,8 +41,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         opt.max_bytes = (size_t)(data[size - 1]) + 1;
     opt.max_crawl_delay = 30.0;
     robots_t *r = NULL;
-    if (robots_parse((const char *)data, size, &opt, &r) != CH_OK)
+    ch_status st = robots_parse((const char *)data, size, &opt, &r);
+    if (st == CH_ERR_NOMEM)
         return 0;
+    if (st != CH_OK || !r)
+        abort(); /* malformed content is never an error; a hit arena cap would be a bug */
 
     /* Up to 8 lines of the input, NUL-free, as paths; their product tokens as agents. */
     char *copy = malloc(size + 1);

@@ -629,8 +629,11 @@ static size_t read_and_match(warc_reader *r, const ref_record *refs, size_t n, s
             next++;
         assert_true(next < n);
         if (!same_record(&rec, &refs[next]))
-            fail_msg("record %zu read back wrong (offset %llu)", next,
-                     (unsigned long long)rec.offset);
+            fail_msg("record %zu read back wrong: offset %llu (want %llu), id %s (want %s), "
+                     "block %zu bytes (want %zu)",
+                     next, (unsigned long long)rec.offset, (unsigned long long)refs[next].offset,
+                     rec.record_id ? rec.record_id : "-", refs[next].id, rec.block_len,
+                     refs[next].block_len);
         next++;
         got++;
     }
@@ -1152,8 +1155,157 @@ static void test_wget_fixture(void **state)
     warc_reader_close(r);
 }
 
-int main(void)
+/* ---- fuzz seeds -------------------------------------------------------------------------- *
+ * `test_warc --write-fuzz-seeds DIR` writes the seed corpus committed in tests/fuzz/corpus/warc
+ * (not a test: a reproducible way to make the seeds). */
+
+static int seed_write_records(const char *path, bool http_pair, bool revisits)
 {
+    warc_writer *w;
+    if (warc_writer_open(path, &w) != CH_OK)
+        return -1;
+    static const char info[] = "software: chouette\r\nformat: WARC File Format 1.1\r\n";
+    static const char req[] = "GET / HTTP/1.1\r\nHost: example.org\r\n\r\n";
+    char body_digest[WARC_DIGEST_SIZE];
+    warc_sha1_base32(http_body, strlen(http_body), body_digest);
+    char info_id[WARC_ID_SIZE], req_id[WARC_ID_SIZE], resp_id[WARC_ID_SIZE];
+    warc_record_spec s = {.type = WARC_WARCINFO,
+                          .filename = "seed",
+                          .date = 1700000000,
+                          .block = info,
+                          .block_len = strlen(info)};
+    ch_status st = warc_writer_write(w, &s, info_id, NULL);
+    if (!st && http_pair) {
+        s = (warc_record_spec){.type = WARC_REQUEST,
+                               .target_uri = "https://example.org/",
+                               .warcinfo_id = info_id,
+                               .date = 1700000001,
+                               .block = req,
+                               .block_len = strlen(req)};
+        st = warc_writer_write(w, &s, req_id, NULL);
+        s = (warc_record_spec){.type = WARC_RESPONSE,
+                               .target_uri = "https://example.org/",
+                               .concurrent_to = req_id,
+                               .ip_address = "192.0.2.1",
+                               .date = 1700000001,
+                               .block = http_response,
+                               .block_len = strlen(http_response)};
+        if (!st)
+            st = warc_writer_write(w, &s, resp_id, NULL);
+        static const char meta[] = "outlink: https://example.org/a\r\n";
+        s = (warc_record_spec){.type = WARC_METADATA,
+                               .target_uri = "https://example.org/",
+                               .concurrent_to = resp_id,
+                               .block = meta,
+                               .block_len = strlen(meta)};
+        if (!st)
+            st = warc_writer_write(w, &s, NULL, NULL);
+    }
+    if (!st && revisits) {
+        static const char h[] = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n";
+        static const char nm[] = "HTTP/1.1 304 Not Modified\r\n\r\n";
+        s = (warc_record_spec){.type = WARC_REVISIT,
+                               .target_uri = "https://example.org/",
+                               .profile = WARC_PROFILE_IDENTICAL_PAYLOAD,
+                               .payload_digest = body_digest,
+                               .refers_to_target_uri = "https://example.org/",
+                               .refers_to_date = "2023-11-14T22:13:20Z",
+                               .block = h,
+                               .block_len = strlen(h)};
+        st = warc_writer_write(w, &s, NULL, NULL);
+        s.profile = WARC_PROFILE_SERVER_NOT_MODIFIED;
+        s.payload_digest = NULL;
+        s.block = nm;
+        s.block_len = strlen(nm);
+        s.truncated = "length";
+        if (!st)
+            st = warc_writer_write(w, &s, NULL, NULL);
+    }
+    if (warc_writer_close(w) != CH_OK)
+        st = CH_ERR_IO;
+    return st ? -1 : 0;
+}
+
+static int seed_spill(const char *dir, const char *name, const void *p, size_t n)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *fp = fopen(path, "wb");
+    if (!fp)
+        return -1;
+    size_t k = fwrite(p, 1, n, fp);
+    return fclose(fp) == 0 && k == n ? 0 : -1;
+}
+
+static unsigned char *seed_slurp(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    unsigned char *p = malloc(1 << 20);
+    *len = p ? fread(p, 1, 1 << 20, fp) : 0;
+    fclose(fp);
+    return p;
+}
+
+static int write_fuzz_seeds(const char *dir)
+{
+    char p1[512], p2[512];
+    int rc = 0;
+    size_t len;
+    unsigned char *d;
+    snprintf(p1, sizeof p1, "%s/pair.warc", dir);
+    snprintf(p2, sizeof p2, "%s/pair.warc.gz", dir);
+    rc |= seed_write_records(p1, true, false) | seed_write_records(p2, true, false);
+    snprintf(p1, sizeof p1, "%s/revisit.warc", dir);
+    snprintf(p2, sizeof p2, "%s/revisit.warc.gz", dir);
+    rc |= seed_write_records(p1, false, true) | seed_write_records(p2, false, true);
+
+    /* Derived from the gzipped pair: garbage between members, a torn end, a bad CRC. */
+    snprintf(p2, sizeof p2, "%s/pair.warc.gz", dir);
+    if (!(d = seed_slurp(p2, &len)))
+        return -1;
+    buf_t b;
+    buf_init(&b, 1 << 20);
+    rc |= buf_append(&b, d, len / 2) | buf_append_str(&b, "junk\r\n\x1f\x8b") |
+          buf_append(&b, d, len);
+    rc |= seed_spill(dir, "garbage.warc.gz", b.data, b.len);
+    rc |= seed_spill(dir, "torn.warc.gz", d, len - 30);
+    d[len - 6] ^= 0x40;
+    rc |= seed_spill(dir, "badcrc.warc.gz", d, len);
+    free(d);
+
+    /* One gzip member around several records (as `gzip file.warc` makes). */
+    snprintf(p1, sizeof p1, "%s/pair.warc", dir);
+    if (!(d = seed_slurp(p1, &len)))
+        return -1;
+    rc |= seed_spill(dir, "torn.warc", d, len - 40);
+    snprintf(p2, sizeof p2, "%s/onemember.warc.gz", dir);
+    gzFile gz = gzopen(p2, "wb");
+    if (!gz || gzwrite(gz, d, (unsigned)len) != (int)len || gzclose(gz) != Z_OK)
+        rc = -1;
+    free(d);
+
+    /* Hand-made text: bare LF, folded headers, bad headers, HTTP/2, odd records. */
+    buf_reset(&b);
+    const char lf[] = "HTTP/1.0 404 Not Found\nServer: x\nX-Long: one\n two\n\nbody\n";
+    const char h2[] = "HTTP/2 301\r\nLocation: https://x/\r\n\r\n";
+    append_record(&b, "WARC/1.0", "response", "WARC-Target-URI: <http://x/>\r\n", lf, strlen(lf));
+    append_record(&b, "WARC/1.1", "response", NULL, h2, strlen(h2));
+    rc |= buf_append_str(&b, "WARC/1.1\r\nWARC-Type: resource\r\nContent-Length: 1x\r\n\r\n"
+                             "a\r\n\r\ngarbage\nWARC/0.9\r\nContent-Length: 1\r\n\r\nb\r\n\r\n");
+    append_record(&b, "WARC/1.1", "revisit",
+                  "WARC-Profile: " WARC_PROFILE_SERVER_NOT_MODIFIED "\r\n",
+                  "HTTP/1.1 304 OK\r\nETag: a", 24);
+    rc |= seed_spill(dir, "handmade.warc", b.data, b.len);
+    buf_free(&b);
+    return rc ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "--write-fuzz-seeds") == 0)
+        return write_fuzz_seeds(argv[2]);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sha1_base32_known_values),
         cmocka_unit_test_setup_teardown(test_roundtrip_plain, setup, teardown),

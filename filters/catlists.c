@@ -1115,8 +1115,9 @@ uint64_t flt_lists_match_url(const flt_lists *l, const char *url_or_host, flt_ma
 
     /* Domains: one right-to-left pass; each label boundary is a suffix to probe. The last
      * match found (the longest suffix) is the most specific. */
-    uint32_t sh[FLT_DOMAIN_MAX / 2 + 2]; /* suffix hashes, shortest suffix first */
-    uint16_t si[FLT_DOMAIN_MAX / 2 + 2]; /* suffix start offsets */
+    uint32_t sh[FLT_DOMAIN_MAX + 1]; /* suffix hashes, shortest suffix first (a host of dots
+                                      * has a boundary per byte) */
+    uint16_t si[FLT_DOMAIN_MAX + 1]; /* suffix start offsets */
     size_t ns = 0;
     uint64_t h = FNV_OFFSET;
     for (size_t i = hn; i-- > 0;) {

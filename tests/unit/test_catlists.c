@@ -45,6 +45,13 @@ static void test_domain_matches_itself_and_subdomains(void **state)
     assert_int_equal(flt_lists_match_url(l, "https://evil.org/example.com", NULL), 0);
     assert_int_equal(flt_lists_match_url(l, "", NULL), 0);
     assert_int_equal(flt_lists_match_url(l, "http://", NULL), 0);
+    /* A host made of dots has a label boundary at every byte (found by fuzzing). */
+    char dots[FLT_DOMAIN_MAX + 1];
+    memset(dots, '.', FLT_DOMAIN_MAX);
+    dots[FLT_DOMAIN_MAX] = '\0';
+    assert_int_equal(flt_lists_match_url(l, dots, NULL), 0);
+    dots[FLT_DOMAIN_MAX - 1] = 'x';
+    assert_int_equal(flt_lists_match_url(l, dots, NULL), 0);
     flt_lists_free(l);
 }
 
@@ -271,7 +278,16 @@ static void test_load_directory_and_local_files(void **state)
     snprintf(p, sizeof p, "%s/agressif", dir);
     assert_int_equal(mkdir(p, 0700), 0);
     snprintf(p, sizeof p, "%s/agressif/domains", dir);
-    write_file(p, "hate.example\nbad line\n");
+    {
+        /* An over-long line read from a file is reported, and reading goes on after it. */
+        FILE *f = fopen(p, "w");
+        assert_non_null(f);
+        fputs("hate.example\nbad line\n", f);
+        for (int i = 0; i < 3 * FLT_LINE_MAX; i++)
+            fputc('a', f);
+        fputs("\nhate3.example\n", f);
+        fclose(f);
+    }
     snprintf(p, sizeof p, "%s/adult", dir);
     assert_int_equal(mkdir(p, 0700), 0);
     snprintf(p, sizeof p, "%s/adult/domains.0", dir);
@@ -298,12 +314,15 @@ static void test_load_directory_and_local_files(void **state)
     flt_lists_local local = {.allow_file = allow, .block_file = block};
     assert_int_equal(flt_lists_load_with(dir, &local, &l, &rep), CH_OK);
     assert_non_null(l);
-    assert_int_equal(rep.bad_lines, 1);
+    assert_int_equal(rep.bad_lines, 2);
     assert_non_null(strstr(buf_str(&rep.messages), "agressif/domains:2: bad domain line"));
+    assert_non_null(strstr(buf_str(&rep.messages), "agressif/domains:3: line longer than"));
+    assert_int_equal(flt_lists_match_url(l, "hate3.example", NULL),
+                     FLT_BIT(FLT_CAT_VIOLENCE) | FLT_BIT(FLT_CAT_HATE));
     assert_int_equal(rep.skipped_folders, 1);
     assert_int_equal(rep.domains[FLT_CAT_ADULT], 2);
-    assert_int_equal(rep.domains[FLT_CAT_HATE], 1);
-    assert_int_equal(rep.domains[FLT_CAT_VIOLENCE], 1);
+    assert_int_equal(rep.domains[FLT_CAT_HATE], 2);
+    assert_int_equal(rep.domains[FLT_CAT_VIOLENCE], 2);
     assert_int_equal(rep.urls[FLT_CAT_ADULT], 1);
     assert_int_equal(rep.expressions[FLT_CAT_ADULT], 1);
     assert_int_equal(rep.domains[FLT_CAT_ALLOWLIST], 1);

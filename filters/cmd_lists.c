@@ -651,7 +651,8 @@ static int lists_update(const update_args *a)
 
     /* The swap. */
     char newbase[NAME_MAX + 1], prevbase[NAME_MAX + 1] = "";
-    snprintf(newbase, sizeof newbase, "%s.%ld", base, next);
+    if (!pathf(newbase, sizeof newbase, "%s.%ld", base, next))
+        goto out;
     if (to_is_link) {
         char target[PATH_MAX];
         ssize_t tl = readlink(to, target, sizeof target - 1);
@@ -673,7 +674,8 @@ static int lists_update(const update_args *a)
         char oldpath[PATH_MAX];
         if (!pathf(oldpath, sizeof oldpath, "%s/%s.%ld", parent, base, old_plain))
             goto out;
-        snprintf(prevbase, sizeof prevbase, "%s.%ld", base, old_plain);
+        if (!pathf(prevbase, sizeof prevbase, "%s.%ld", base, old_plain))
+            goto out;
         if (renameat2(AT_FDCWD, link_tmp, AT_FDCWD, to, RENAME_EXCHANGE) == 0) {
             /* link_tmp now names the old plain folder. */
             if (rename(link_tmp, oldpath) != 0) {

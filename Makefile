@@ -37,6 +37,11 @@ endif
 LDHARDEN := -pie -Wl,-z,relro,-z,now
 
 CPPFLAGS += -I. -D_GNU_SOURCE -MMD -MP
+# Where bin/chouette finds data/ (common/paths.h; $$CHOUETTE_DATA overrides it at run time): the
+# source tree for a build from a checkout. 'make install' links its own copy with
+# $(PREFIX)/share/chouette instead (see the install section at the end).
+CHOUETTE_DATADIR ?= $(CURDIR)/data
+CPPFLAGS += -DCHOUETTE_DATADIR='"$(CHOUETTE_DATADIR)"'
 CFLAGS   += -std=c11 $(OPT) $(WARN) $(HARDEN) $(SAN_FLAGS) $(PKG_CFLAGS)
 CXXFLAGS += -std=c++17 $(OPT) $(WARN) $(HARDEN) $(SAN_FLAGS) -fvisibility=hidden $(PKG_CFLAGS)
 LDFLAGS  += $(LDHARDEN) $(SAN_FLAGS)
@@ -145,3 +150,71 @@ clean:
 	rm -rf build build-san build-fuzz bin
 
 -include $(LIB_OBJS:.o=.d) $(BUILD)/obj/chouette.d $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/obj/tests/unit/%.d)
+
+# --- install -----------------------------------------------------------------------------
+#   make install [PREFIX=/usr/local] [DESTDIR=]     make uninstall (same variables)
+# bin/chouette -> $(PREFIX)/bin, data/ -> $(PREFIX)/share/chouette, man page, systemd units and
+# sysusers.d entry; the example config goes to $(SYSCONFDIR)/chouette/chouette.ini unless one is
+# there already. The installed binary is linked apart ($(BUILD)/install/chouette) with
+# common/paths.c compiled for $(PREFIX)/share/chouette, so the checkout's bin/chouette keeps
+# reading the source tree's data/.
+PREFIX      ?= /usr/local
+SYSCONFDIR  ?= /etc
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+INSTALL     ?= install
+INST_DATADIR := $(PREFIX)/share/chouette
+INST_BIN     := $(BUILD)/install/chouette
+UNITS        := $(sort $(wildcard systemd/*.service systemd/*.timer))
+# Everything under data/ is read at run time except prose: README files and *.md other than
+# the SOURCE.md files, which carry the lists' licences and attribution and travel with them.
+DATA_FILES = $(shell find data -type f ! -name '*~' ! -name 'README*' \
+                 \( ! -name '*.md' -o -name 'SOURCE.md' \) | LC_ALL=C sort)
+
+.PHONY: install uninstall install-binary FORCE
+FORCE:
+
+$(BUILD)/install/paths.o: common/paths.c FORCE
+	@mkdir -p $(@D)
+	$(CC) $(filter-out -DCHOUETTE_DATADIR=% -MMD -MP,$(CPPFLAGS)) \
+	    -DCHOUETTE_DATADIR='"$(INST_DATADIR)"' $(CFLAGS) -c -o $@ $<
+
+$(INST_BIN): $(BUILD)/install/paths.o $(BUILD)/obj/chouette.o $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $(BUILD)/install/paths.o $(BUILD)/obj/chouette.o $(LIB) $(PKG_LIBS)
+
+install-binary: $(INST_BIN)
+
+install: $(INST_BIN)
+	$(INSTALL) -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(INST_DATADIR) \
+	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+	    $(DESTDIR)$(SYSCONFDIR)/chouette
+	$(INSTALL) -m 0755 $(INST_BIN) $(DESTDIR)$(PREFIX)/bin/chouette
+	@set -e; for f in $(DATA_FILES); do \
+	    $(INSTALL) -D -m 0644 "$$f" "$(DESTDIR)$(INST_DATADIR)/$${f#data/}"; done
+	$(INSTALL) -m 0644 man/chouette.1 $(DESTDIR)$(PREFIX)/share/man/man1/chouette.1
+	@set -e; for u in $(UNITS); do \
+	    sed -e 's|/usr/bin/chouette|$(PREFIX)/bin/chouette|g' \
+	        -e 's|/usr/share/chouette|$(INST_DATADIR)|g' \
+	        -e 's|/etc/chouette/|$(SYSCONFDIR)/chouette/|g' "$$u" \
+	        > "$(DESTDIR)$(UNITDIR)/$${u#systemd/}"; \
+	    chmod 0644 "$(DESTDIR)$(UNITDIR)/$${u#systemd/}"; done
+	$(INSTALL) -m 0644 systemd/chouette.sysusers $(DESTDIR)$(SYSUSERSDIR)/chouette.conf
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/chouette/chouette.ini ]; then \
+	    echo "install: keeping $(DESTDIR)$(SYSCONFDIR)/chouette/chouette.ini"; \
+	else \
+	    sed -e 's|/usr/share/chouette|$(INST_DATADIR)|g' etc/chouette.ini \
+	        > $(DESTDIR)$(SYSCONFDIR)/chouette/chouette.ini; \
+	    chmod 0644 $(DESTDIR)$(SYSCONFDIR)/chouette/chouette.ini; fi
+
+# The configuration is removed only when it is still the example as installed.
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/chouette $(DESTDIR)$(PREFIX)/share/man/man1/chouette.1 \
+	    $(DESTDIR)$(SYSUSERSDIR)/chouette.conf
+	rm -rf $(DESTDIR)$(INST_DATADIR)
+	@set -e; for u in $(UNITS); do rm -f "$(DESTDIR)$(UNITDIR)/$${u#systemd/}"; done
+	@if sed -e 's|/usr/share/chouette|$(INST_DATADIR)|g' etc/chouette.ini | \
+	    cmp -s - $(DESTDIR)$(SYSCONFDIR)/chouette/chouette.ini; then \
+	    rm -f $(DESTDIR)$(SYSCONFDIR)/chouette/chouette.ini; \
+	    rmdir $(DESTDIR)$(SYSCONFDIR)/chouette 2>/dev/null || true; \
+	elif [ -e $(DESTDIR)$(SYSCONFDIR)/chouette/chouette.ini ]; then \
+	    echo "uninstall: keeping the edited $(DESTDIR)$(SYSCONFDIR)/chouette/chouette.ini"; fi

@@ -1,14 +1,160 @@
-/* Placeholder until the issue that delivers 'chouette index' lands: it says so and fails. */
+/* chouette index: read WARC files into the Xapian index (indexer/index.h). */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "common/cli.h"
+#include "filters/catlists.h"
+#include "indexer/index.h"
+
+static const char usage_text[] =
+    "usage: chouette index --db DIR [--lists DIR] [--reclassify] [--wait SECONDS] WARC...\n"
+    "\n"
+    "Index the HTML pages (HTTP 200, text/html or XHTML) of WARC files into the Xapian\n"
+    "database DIR, created if needed (its parent directory must exist). A 404 or 410 record\n"
+    "removes its URL from the index. Running the same command again adds no duplicate.\n"
+    "\n"
+    "  --db DIR          the database directory\n"
+    "  --lists DIR       category lists (UT1 layout, see 'chouette lists') for XC terms\n"
+    "  --reclassify      rewrite documents even when unchanged (after a lists update)\n"
+    "  --wait SECONDS    wait this long for another writer's lock (default 10)\n"
+    "  -h, --help        show this help\n"
+    "\n"
+    "A summary goes to stderr at the end. Exit status: 0 success, 1 a WARC file could not be\n"
+    "read or the database failed, 2 bad usage.\n";
+
+static int usage_error(const char *msg, const char *arg)
+{
+    fprintf(stderr, "chouette index: %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
+    fputs("usage: chouette index --db DIR [--lists DIR] [--reclassify] WARC...\n", stderr);
+    return CLI_EXIT_USAGE;
+}
+
+static void on_progress(void *ctx, const idx_stats *st, const char *phase)
+{
+    (void)ctx;
+    fprintf(stderr, "\r%s: %llu records, %llu indexed, %llu skipped   ", phase,
+            (unsigned long long)st->records, (unsigned long long)st->indexed,
+            (unsigned long long)(st->not_html + st->not_200 + st->noindex + st->broken +
+                                 st->duplicate + st->too_big));
+}
+
+static void on_file_error(void *ctx, const char *path, const char *msg)
+{
+    bool *progress = ctx;
+    fprintf(stderr, "%schouette index: cannot read %s: %s\n", *progress ? "\n" : "", path, msg);
+}
 
 int cmd_index(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: chouette index --db DIR [--lists DIR] WARC...");
+        fputs(usage_text, stdout);
         return CLI_EXIT_OK;
     }
-    fputs("chouette index: not implemented yet\n", stderr);
-    return CLI_EXIT_FAILURE;
+    int rc = CLI_EXIT_FAILURE;
+    const char *db = NULL, *lists_dir = NULL;
+    bool reclassify = false;
+    long wait_s = 10;
+    const char **paths = calloc((size_t)argc + 1, sizeof *paths);
+    size_t n = 0;
+    flt_lists *lists = NULL;
+    idx_writer *w = NULL;
+    char *err = NULL;
+    if (!paths) {
+        fputs("chouette index: out of memory\n", stderr);
+        return CLI_EXIT_FAILURE;
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--db") == 0 || strcmp(a, "--lists") == 0 || strcmp(a, "--wait") == 0) {
+            if (i + 1 >= argc) {
+                rc = usage_error("missing value after", a);
+                goto out;
+            }
+            const char *v = argv[++i];
+            if (a[2] == 'd')
+                db = v;
+            else if (a[2] == 'l')
+                lists_dir = v;
+            else if (!cli_parse_long(v, 0, 86400, &wait_s)) {
+                rc = usage_error("bad --wait value", v);
+                goto out;
+            }
+        } else if (strcmp(a, "--reclassify") == 0) {
+            reclassify = true;
+        } else if (strcmp(a, "--") == 0) {
+            while (++i < argc)
+                paths[n++] = argv[i];
+        } else if (a[0] == '-' && a[1]) {
+            rc = usage_error("unknown option", a);
+            goto out;
+        } else {
+            paths[n++] = a;
+        }
+    }
+    if (!db) {
+        rc = usage_error("--db is required", NULL);
+        goto out;
+    }
+    if (!n) {
+        rc = usage_error("no WARC file given", NULL);
+        goto out;
+    }
+    if (lists_dir) {
+        ch_status st = flt_lists_load(lists_dir, &lists, NULL);
+        if (st) {
+            fprintf(stderr, "chouette index: cannot load the lists in %s: %s\n", lists_dir,
+                    ch_status_str(st));
+            goto out;
+        }
+    }
+    bool progress = cli_progress_enabled();
+    idx_writer_opts opts = {.lists = lists,
+                            .reclassify = reclassify,
+                            .lock_wait_s = (double)wait_s,
+                            .progress = progress ? on_progress : NULL};
+    ch_status st = idx_writer_open(db, &opts, &w, &err);
+    if (st) {
+        fprintf(stderr, "chouette index: %s\n", err ? err : ch_status_str(st));
+        goto out;
+    }
+    st = idx_writer_run(w, paths, n, on_file_error, &progress, &err);
+    idx_stats s;
+    idx_writer_stats(w, &s);
+    if (progress)
+        fputc('\n', stderr);
+    if (st) {
+        fprintf(stderr, "chouette index: %s\n", err ? err : ch_status_str(st));
+        idx_writer_close(w);
+        w = NULL;
+        goto out;
+    }
+    st = idx_writer_close(w);
+    w = NULL;
+    if (st) {
+        fprintf(stderr, "chouette index: the final commit failed\n");
+        goto out;
+    }
+    fprintf(stderr,
+            "chouette index: %llu records, %llu pages indexed, %llu removed; skipped: "
+            "%llu not html, %llu not 200, %llu noindex, %llu broken, %llu duplicate, "
+            "%llu too big; %.1f s, %.0f docs/s\n",
+            (unsigned long long)s.records, (unsigned long long)s.indexed,
+            (unsigned long long)s.deleted, (unsigned long long)s.not_html,
+            (unsigned long long)s.not_200, (unsigned long long)s.noindex,
+            (unsigned long long)s.broken, (unsigned long long)s.duplicate,
+            (unsigned long long)s.too_big, s.seconds,
+            s.seconds > 0 ? (double)s.indexed / s.seconds : 0.0);
+    if (s.files_failed) {
+        fprintf(stderr, "chouette index: %llu WARC file(s) could not be read\n",
+                (unsigned long long)s.files_failed);
+        goto out;
+    }
+    rc = CLI_EXIT_OK;
+out:
+    idx_writer_close(w);
+    flt_lists_free(lists);
+    free(err);
+    free(paths);
+    return rc;
 }

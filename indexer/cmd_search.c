@@ -1,14 +1,231 @@
-/* Placeholder until the issue that delivers 'chouette search' lands: it says so and fails. */
+/* chouette search: query the index from the command line (indexer/search.h), as the server
+ * would: the mode's hidden categories come from data/policies.ini (filters/policy.h) and the
+ * query goes through the same query check hook as the server (server/query_check.h). */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "common/buf.h"
 #include "common/cli.h"
+#include "common/paths.h"
+#include "filters/catlists.h"
+#include "filters/policy.h"
+#include "indexer/search.h"
+#include "server/query_check.h"
+
+static const char usage_text[] =
+    "usage: chouette search --db DIR [--mode web|school|junior] [--limit N] [--page N] [--json]"
+    " QUERY...\n"
+    "\n"
+    "Search the index DIR (a database directory or a stub file). The words of QUERY are\n"
+    "joined with spaces; site:HOST, lang:xx, title:word, \"phrases\", -word and OR work.\n"
+    "\n"
+    "  --db DIR     the index\n"
+    "  --mode M     web (default), school or junior: the categories the mode hides\n"
+    "               (policies.ini in the data directory) are left out\n"
+    "  --limit N    results per page, 1..50 (default 10)\n"
+    "  --page N     page number, 1..100 (default 1)\n"
+    "  --json       print the search result JSON (the same as GET /api/search)\n"
+    "  -h, --help   show this help\n"
+    "\n"
+    "Exit status: 0 success (even without results), 1 the index cannot be searched, 2 bad "
+    "usage.\n";
+
+static int usage_error(const char *msg, const char *arg)
+{
+    fprintf(stderr, "chouette search: %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
+    fputs("usage: chouette search --db DIR [--mode web|school|junior] [--limit N] [--page N] "
+          "[--json] QUERY...\n",
+          stderr);
+    return CLI_EXIT_USAGE;
+}
+
+/* The categories a mode hides, from policies.ini; *names is malloc'd (not its strings). */
+static ch_status hidden_for_mode(int mode, const char ***names, size_t *n)
+{
+    *names = NULL;
+    *n = 0;
+    char path[4096], err[256];
+    flt_policy *pol = NULL;
+    ch_status st = paths_data_file("policies.ini", path, sizeof path);
+    if (!st)
+        st = flt_policy_load(path, NULL, &pol, err, sizeof err);
+    if (st) {
+        fprintf(stderr, "chouette search: cannot load the mode policies: %s\n",
+                st == CH_ERR_LIMIT ? "path too long" : err);
+        return st;
+    }
+    uint64_t mask = flt_policy_hidden_mask(pol, mode);
+    flt_policy_free(pol);
+    const char **v = calloc(64, sizeof *v);
+    if (!v)
+        return CH_ERR_NOMEM;
+    for (int b = 0; b < 64; b++)
+        if ((mask >> b) & 1 && flt_category_name(b))
+            v[(*n)++] = flt_category_name(b);
+    *names = v;
+    return CH_OK;
+}
+
+/* The snippet as plain text: tags dropped, the five entities we write decoded. */
+static void print_plain_snippet(const char *s)
+{
+    static const struct {
+        const char *ent;
+        char ch;
+    } ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
+    while (*s) {
+        if (*s == '<') {
+            const char *e = strchr(s, '>');
+            if (e) {
+                s = e + 1;
+                continue;
+            }
+        }
+        bool done = false;
+        for (size_t i = 0; i < sizeof ents / sizeof *ents && !done; i++) {
+            size_t l = strlen(ents[i].ent);
+            if (strncmp(s, ents[i].ent, l) == 0) {
+                putchar(ents[i].ch);
+                s += l;
+                done = true;
+            }
+        }
+        if (!done)
+            putchar(*s++);
+    }
+}
 
 int cmd_search(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: chouette search --db DIR [--mode web|school|junior] [--limit N] [--page N] [--json] QUERY...");
+        fputs(usage_text, stdout);
         return CLI_EXIT_OK;
     }
-    fputs("chouette search: not implemented yet\n", stderr);
-    return CLI_EXIT_FAILURE;
+    int rc = CLI_EXIT_FAILURE;
+    const char *db = NULL, *mode_name = "web";
+    long limit = 10, page = 1;
+    bool json = false;
+    buf_t query;
+    buf_init(&query, IDX_MAX_QUERY_BYTES);
+    const char **hidden = NULL;
+    size_t n_hidden = 0;
+    idx_searcher *s = NULL;
+    idx_results res = {0};
+    char *err = NULL, *out = NULL;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--db") == 0 || strcmp(a, "--mode") == 0 || strcmp(a, "--limit") == 0 ||
+            strcmp(a, "--page") == 0) {
+            if (i + 1 >= argc) {
+                rc = usage_error("missing value after", a);
+                goto out;
+            }
+            const char *v = argv[++i];
+            if (strcmp(a, "--db") == 0) {
+                db = v;
+            } else if (strcmp(a, "--mode") == 0) {
+                mode_name = v;
+            } else if (strcmp(a, "--limit") == 0) {
+                if (!cli_parse_long(v, 1, IDX_MAX_PER_PAGE, &limit)) {
+                    rc = usage_error("--limit must be 1..50, not", v);
+                    goto out;
+                }
+            } else if (!cli_parse_long(v, 1, IDX_MAX_PAGE, &page)) {
+                rc = usage_error("--page must be 1..100, not", v);
+                goto out;
+            }
+        } else if (strcmp(a, "--json") == 0) {
+            json = true;
+        } else if (strcmp(a, "--") == 0 || (a[0] != '-' || !a[1]) || (query.len && a[0] == '-')) {
+            /* Once the query has started, "-word" is an exclusion, not an option. */
+            if (strcmp(a, "--") == 0 && ++i >= argc)
+                break;
+            for (; i < argc; i++) {
+                if ((query.len && buf_append_char(&query, ' ')) ||
+                    buf_append_str(&query, argv[i])) {
+                    fputs("chouette search: the query is too long\n", stderr);
+                    goto out;
+                }
+            }
+        } else {
+            rc = usage_error("unknown option", a);
+            goto out;
+        }
+    }
+    if (!db) {
+        rc = usage_error("--db is required", NULL);
+        goto out;
+    }
+    int mode = flt_mode_from_name(mode_name);
+    if (mode < 0) {
+        rc = usage_error("unknown mode", mode_name);
+        goto out;
+    }
+    if (!query.len) {
+        rc = usage_error("no query given", NULL);
+        goto out;
+    }
+    if (hidden_for_mode(mode, &hidden, &n_hidden))
+        goto out;
+    srv_query_verdict verdict = {0};
+    if (srv_check_query(buf_str(&query), mode, "fr", &verdict) != CH_OK) {
+        fputs("chouette search: the query check failed\n", stderr);
+        goto out;
+    }
+    bool blocked = verdict.kind == SRV_QUERY_BLOCKED;
+    if (!blocked) {
+        ch_status st = idx_searcher_open(db, &s, &err);
+        if (st) {
+            fprintf(stderr, "chouette search: %s: %s\n", db, err ? err : ch_status_str(st));
+            goto out;
+        }
+        idx_search_params p = {.query = buf_str(&query),
+                               .hidden_categories = hidden,
+                               .n_hidden = n_hidden,
+                               .page = (unsigned)page,
+                               .per_page = (unsigned)limit};
+        st = idx_search(s, &p, &res);
+        if (st) {
+            fprintf(stderr, "chouette search: %s\n",
+                    *idx_searcher_error(s) ? idx_searcher_error(s) : ch_status_str(st));
+            goto out;
+        }
+    }
+    if (json) {
+        const char *msg =
+            blocked ? (verdict.message ? verdict.message : "Cette recherche n'est pas disponible.")
+                    : NULL;
+        out = idx_results_json(buf_str(&query), mode_name, (unsigned)page, blocked, msg,
+                               blocked ? NULL : &res);
+        if (!out) {
+            fputs("chouette search: cannot write the JSON\n", stderr);
+            goto out;
+        }
+        puts(out);
+    } else if (blocked) {
+        puts(verdict.message ? verdict.message : "Cette recherche n'est pas disponible.");
+    } else {
+        printf("about %lu results\n", res.estimated_total);
+        if (res.corrected_query)
+            printf("did you mean: %s\n", res.corrected_query);
+        for (size_t i = 0; i < res.n_results; i++) {
+            const idx_result *r = &res.results[i];
+            printf("\n%u. %s\n   %s\n   ", r->rank, *r->title ? r->title : "(no title)", r->url);
+            print_plain_snippet(r->snippet);
+            putchar('\n');
+            if (r->more_from_site)
+                printf("   (%u more from %s)\n", r->more_from_site, r->site);
+        }
+    }
+    rc = CLI_EXIT_OK;
+out:
+    free(out);
+    free(err);
+    idx_results_free(&res);
+    idx_searcher_close(s);
+    free(hidden);
+    buf_free(&query);
+    return rc;
 }

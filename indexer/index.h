@@ -1,0 +1,112 @@
+/* The index writer: WARC records -> Xapian documents, following the schema of
+ * docs/ARCHITECTURE.md.
+ *
+ * A run reads its WARC files twice:
+ *   pass 1 (links)  every indexable page's outgoing links and their anchor text are collected
+ *                   in memory (indexer/linkgraph.h, capped); then the static rank (PageRank)
+ *                   of the crawl's link graph is computed;
+ *   pass 2 (pages)  each page becomes one document, complete with the anchor text of the links
+ *                   pointing at it and its static rank, written once.
+ * In both passes a worker thread reads the WARC, extracts (libxml2), identifies the language,
+ * classifies and builds the Xapian document; the calling thread is the single Xapian writer,
+ * fed through a bounded queue. Changes are committed in batches (IDX_BATCH_DOCS documents or
+ * IDX_BATCH_BYTES bytes of text), each batch one transaction: a run killed at any point leaves a
+ * database that opens with every committed batch, and running the same command again finishes
+ * the job without duplicates (documents are replaced through their unique Q term; a document
+ * whose version term XV<signature> is already present is skipped as a duplicate).
+ *
+ * Not thread-safe: one idx_writer per process and database. */
+#ifndef CHOUETTE_INDEX_H
+#define CHOUETTE_INDEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/buf.h"
+#include "common/status.h"
+
+struct flt_lists; /* filters/catlists.h */
+
+/* Value slots (docs/ARCHITECTURE.md). */
+enum {
+    IDX_SLOT_RANK = 0,     /* static rank, sortable double in [0, 1] */
+    IDX_SLOT_DATE = 1,     /* fetch date YYYYMMDDhhmmss */
+    IDX_SLOT_HOST = 2,     /* host, per-site collapse key */
+    IDX_SLOT_DUPKEY = 3,   /* content hash, duplicate collapse key */
+    IDX_SLOT_OUTLINKS = 4, /* outgoing links: 8-byte URL hashes, for later link-graph runs */
+};
+
+#define IDX_BATCH_DOCS 1000u                      /* documents per committed batch */
+#define IDX_BATCH_BYTES (32u * 1024 * 1024)       /* bytes of extracted text per committed batch */
+#define IDX_MAX_PAYLOAD (8u * 1024 * 1024)        /* bigger HTTP bodies are skipped ("too big") */
+#define IDX_DATA_TEXT_MAX (16u * 1024)            /* bytes of text kept in the document data */
+#define IDX_QUEUE_DEPTH 64u                       /* prepared documents waiting for the writer */
+#define IDX_MAX_STORED_OUTLINKS 256u              /* outgoing links kept in IDX_SLOT_OUTLINKS */
+#define IDX_META_INDEX_DATE "chouette:index_date" /* metadata: ISO 8601 end of the last run */
+#define IDX_META_RANK_INFO "chouette:rank_info"   /* metadata: "nodes=N edges=E iterations=I" */
+
+/* Why records were not indexed (a record counts once, under its first reason). */
+typedef struct {
+    uint64_t records;         /* response, revisit and resource records read */
+    uint64_t indexed;         /* documents written (added or replaced) */
+    uint64_t deleted;         /* documents removed: 404/410 or noindex for a URL in the index */
+    uint64_t not_html;        /* a type other than text/html or application/xhtml+xml */
+    uint64_t not_200;         /* HTTP status other than 200 (404/410 also counted here) */
+    uint64_t noindex;         /* meta robots noindex / X-Robots-Tag noindex */
+    uint64_t broken;          /* no usable URL, HTTP response not parsed, extraction failed */
+    uint64_t duplicate;       /* the same version is already in the index (also revisit records) */
+    uint64_t too_big;         /* body over IDX_MAX_PAYLOAD or truncated by the crawler */
+    uint64_t files_failed;    /* WARC files that could not be opened or read */
+    uint64_t anchors_dropped; /* anchor texts not kept: the in-memory cap was reached */
+    double seconds;           /* wall time of the run */
+} idx_stats;
+
+typedef struct {
+    const struct flt_lists *lists; /* category lists for XC terms; NULL: no list categories */
+    bool reclassify;    /* rewrite documents whose version is unchanged (lists changed) */
+    double lock_wait_s; /* wait this long for another writer's lock; 0: do not wait */
+    size_t batch_docs;  /* 0: IDX_BATCH_DOCS */
+    size_t batch_bytes; /* 0: IDX_BATCH_BYTES */
+    /* Called from the writer thread about every 100 records (a progress line); may be NULL. */
+    void (*progress)(void *ctx, const idx_stats *st, const char *phase);
+    void *progress_ctx;
+} idx_writer_opts;
+
+typedef struct idx_writer idx_writer;
+
+/* Open (create if needed) the database directory `db_path` for writing. The parent directory
+ * must exist (CH_ERR_NOTFOUND otherwise). Another writer holding the lock: waits up to
+ * opts->lock_wait_s, then CH_ERR_IO with a message saying so. A damaged database: CH_ERR_PARSE.
+ * On failure *out is NULL and *errmsg (if not NULL) a malloc'd message. `opts` is copied
+ * (the lists it points to must outlive the writer). */
+ch_status idx_writer_open(const char *db_path, const idx_writer_opts *opts, idx_writer **out,
+                          char **errmsg);
+
+/* Index the WARC files `paths` (both passes, see above), committing as it goes. A file that
+ * cannot be read is reported through `on_file_error` (may be NULL; the message is valid during
+ * the call only) and counted; the run goes on with the others. Only the first pass reports.
+ * Returns CH_OK when the database was written to the end (even if some files failed: see
+ * stats.files_failed); another status when the database itself failed, with *errmsg set. */
+ch_status idx_writer_run(idx_writer *w, const char *const *paths, size_t n,
+                         void (*on_file_error)(void *ctx, const char *path, const char *msg),
+                         void *ctx, char **errmsg);
+
+/* Counters so far. */
+void idx_writer_stats(const idx_writer *w, idx_stats *out);
+
+/* Commit and close (NULL accepted). CH_ERR_IO when the final commit failed. */
+ch_status idx_writer_close(idx_writer *w);
+
+/* The categories (FLT_BIT mask) the index stores for a page: the list categories of its URL
+ * (when lists are loaded) and "adult" for a <meta name=rating> of adult/RTA. This is the hook
+ * where filters/classify.h's page classifier (phrases) will plug in once it exists. */
+uint64_t idx_page_categories(const struct flt_lists *lists, const char *url, const char *rating,
+                             const char *text, size_t text_len);
+
+/* Fold text the way the index and the queries are folded: common/text.h's text_fold (case and
+ * accents) and apostrophes turned into spaces (so "l'école" indexes "l" and "ecole").
+ * Appends to out; errors of text_fold. */
+ch_status idx_fold(const char *in, size_t len, buf_t *out);
+
+#endif

@@ -1,0 +1,957 @@
+/* The search API (search.h) over the index written by index.c (docs/ARCHITECTURE.md).
+ *
+ * Query processing:
+ *   - the query is folded like the index (idx_fold: case, accents, apostrophes), word by word,
+ *     keeping the operators AND, OR, NOT, XOR in capitals;
+ *   - it is parsed once per stemming language and the parses are ORed: the query's own
+ *     language when libexttextcat recognises it (long queries), else French and English; plus
+ *     one parse without stemming, which matches every page on its exact (folded) words whatever
+ *     its language. A page in French is matched by the French parse's Z-terms, a page in English
+ *     by the English one's, and exact forms weigh in all;
+ *   - AND between words by default; when that finds nothing, the query is run again with OR;
+ *   - site:HOST -> D<host> (boolean, the host and its subdomains), lang:xx -> L<xx>,
+ *     title:word -> S-prefixed terms; hidden categories -> AND_NOT (OR of XC<category>);
+ *   - the static rank (slot 0, in [0, 1]) adds IDX_RANK_WEIGHT at most, through AND_MAYBE.
+ * Results: identical content (slot 3) is collapsed to its best page; then each page of results
+ * shows at most IDX_MAX_PER_SITE pages of a host (unless the query is scoped with site:), the
+ * others being counted in more_from_site and shown on later pages, so paging never skips or
+ * repeats a result. Snippets are made here rather than by Xapian's snippet generator, which
+ * does not fold accents: "negatifs" must highlight "négatifs". */
+#include "indexer/search.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/buf.h"
+#include "common/text.h"
+#include "indexer/index.h"
+#include "indexer/lang.h"
+#include "indexer/xapian/xap.h"
+
+#define IDX_RANK_WEIGHT 2.0 /* weight the static rank may add (BM25 weights are ~5-30) */
+#define IDX_BM25_K1 1.2
+#define IDX_BM25_B 0.5
+#define IDX_WINDOW_FACTOR 4u   /* a page picks among the next per_page * this results */
+#define IDX_SNIPPET_BYTES 240u /* about this much text in a snippet */
+#define IDX_FEW_RESULTS 3u     /* fewer results than this: offer a spelling correction */
+#define IDX_MAX_RETRIES 3      /* reopen-and-retry rounds on XAP_ERR_DB_MODIFIED */
+#define IDX_QWORDS_MAX 32u     /* query words used for highlighting */
+#define IDX_DEFAULT_TIME_LIMIT 0.5
+
+struct idx_searcher {
+    xap_db *db;
+    lang_ident *li; /* may be NULL (no models): queries are then stemmed in French and English */
+    char err[512];
+};
+
+static void set_err(idx_searcher *s, const char *what, const char *detail)
+{
+    snprintf(s->err, sizeof s->err, "%s%s%s", what, detail && *detail ? ": " : "",
+             detail ? detail : "");
+}
+
+static char *dup_printf2(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 3;
+    char *m = malloc(n);
+    if (m)
+        snprintf(m, n, "%s: %s", a, b);
+    return m;
+}
+
+ch_status idx_searcher_open(const char *db_path, idx_searcher **out, char **errmsg)
+{
+    *out = NULL;
+    if (errmsg)
+        *errmsg = NULL;
+    if (!db_path)
+        return CH_ERR_ARG;
+    idx_searcher *s = calloc(1, sizeof *s);
+    if (!s)
+        return CH_ERR_NOMEM;
+    char *xerr = NULL;
+    xap_status xs = xap_db_open(db_path, &s->db, &xerr);
+    if (xs != XAP_OK) {
+        if (errmsg)
+            *errmsg = dup_printf2(xs == XAP_ERR_NOT_FOUND ? "no index at this path"
+                                  : xs == XAP_ERR_CORRUPT ? "the index is damaged"
+                                                          : "cannot open the index",
+                                  xerr ? xerr : xap_status_str(xs));
+        free(xerr);
+        free(s);
+        return xs == XAP_ERR_NOT_FOUND ? CH_ERR_NOTFOUND
+               : xs == XAP_ERR_CORRUPT ? CH_ERR_PARSE
+                                       : CH_ERR_IO;
+    }
+    if (lang_open(&s->li) != CH_OK)
+        s->li = NULL;
+    *out = s;
+    return CH_OK;
+}
+
+ch_status idx_searcher_refresh(idx_searcher *s)
+{
+    if (!s)
+        return CH_ERR_ARG;
+    int changed = 0;
+    xap_status xs = xap_db_reopen(s->db, &changed);
+    if (xs != XAP_OK) {
+        set_err(s, "cannot reopen the index", xap_db_last_error(s->db));
+        return CH_ERR_IO;
+    }
+    return CH_OK;
+}
+
+void idx_searcher_close(idx_searcher *s)
+{
+    if (!s)
+        return;
+    xap_db_close(s->db);
+    lang_close(s->li);
+    free(s);
+}
+
+const char *idx_searcher_error(const idx_searcher *s)
+{
+    return s ? s->err : "";
+}
+
+ch_status idx_searcher_info(idx_searcher *s, unsigned long *doc_count, char **index_date)
+{
+    *doc_count = 0;
+    *index_date = NULL;
+    if (!s)
+        return CH_ERR_ARG;
+    size_t len;
+    for (int attempt = 0; attempt < IDX_MAX_RETRIES; attempt++) {
+        xap_status xs = xap_db_doc_count(s->db, doc_count);
+        if (xs == XAP_OK)
+            xs = xap_db_get_metadata(s->db, IDX_META_INDEX_DATE, index_date, &len);
+        if (xs == XAP_OK)
+            return CH_OK;
+        if (xs != XAP_ERR_DB_MODIFIED) {
+            set_err(s, "cannot read the index", xap_db_last_error(s->db));
+            return CH_ERR_IO;
+        }
+        int ch;
+        xap_db_reopen(s->db, &ch);
+    }
+    return CH_ERR_IO;
+}
+
+/* ---- query folding ------------------------------------------------------------------------ */
+
+static bool is_operator(const char *w, size_t n)
+{
+    static const char *const ops[] = {"AND", "OR", "NOT", "XOR"};
+    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+        if (strlen(ops[i]) == n && memcmp(ops[i], w, n) == 0)
+            return true;
+    return false;
+}
+
+/* Fold the query word by word (space-separated), keeping AND/OR/NOT/XOR. */
+static ch_status fold_query(const char *q, buf_t *out)
+{
+    size_t i = 0, n = strlen(q);
+    while (i < n) {
+        size_t j = i;
+        while (j < n && q[j] != ' ' && q[j] != '\t' && q[j] != '\n' && q[j] != '\r')
+            j++;
+        if (j > i) {
+            if (out->len) {
+                ch_status st = buf_append_char(out, ' ');
+                if (st)
+                    return st;
+            }
+            ch_status st = is_operator(q + i, j - i) ? buf_append(out, q + i, j - i)
+                                                     : idx_fold(q + i, j - i, out);
+            if (st)
+                return st;
+        }
+        i = j + 1;
+    }
+    return CH_OK;
+}
+
+/* Whether the folded query scopes itself to a site. */
+static bool has_site_scope(const char *fq)
+{
+    for (const char *p = strstr(fq, "site:"); p; p = strstr(p + 1, "site:"))
+        if (p == fq || p[-1] == ' ' || p[-1] == '(' || p[-1] == '+')
+            return true;
+    return false;
+}
+
+/* The words of the folded query to highlight: not after '-', not field values except title:. */
+typedef struct {
+    char *w[IDX_QWORDS_MAX];
+    size_t n;
+} qwords;
+
+static void qwords_free(qwords *qw)
+{
+    for (size_t i = 0; i < qw->n; i++)
+        free(qw->w[i]);
+    qw->n = 0;
+}
+
+static void qwords_collect(const char *fq, qwords *qw)
+{
+    qw->n = 0;
+    size_t i = 0, n = strlen(fq);
+    while (i < n && qw->n < IDX_QWORDS_MAX) {
+        size_t j = i;
+        while (j < n && fq[j] != ' ')
+            j++;
+        const char *tok = fq + i;
+        size_t tl = j - i;
+        i = j + 1;
+        if (!tl || tok[0] == '-' || is_operator(tok, tl))
+            continue;
+        const char *colon = memchr(tok, ':', tl);
+        if (colon) {
+            if ((size_t)(colon - tok) != 5 || memcmp(tok, "title", 5) != 0)
+                continue;
+            tl -= 6;
+            tok = colon + 1;
+        }
+        text_words it;
+        size_t ws, wl;
+        text_words_init(&it, tok, tl);
+        while (qw->n < IDX_QWORDS_MAX && text_next_word(&it, &ws, &wl)) {
+            char *w = strndup(tok + ws, wl);
+            if (w)
+                qw->w[qw->n++] = w;
+        }
+    }
+}
+
+/* ---- query building ----------------------------------------------------------------------- */
+
+static ch_status parse_one(idx_searcher *s, const char *fq, const char *stemmer, bool or_default,
+                           bool spelling, xap_query **out, char **corrected)
+{
+    *out = NULL;
+    xap_qparser *qp = NULL;
+    ch_status st = CH_OK;
+    if (xap_qparser_new(&qp) != XAP_OK)
+        return CH_ERR_NOMEM;
+    if (xap_qparser_set_stemmer(qp, stemmer) ||
+        xap_qparser_set_stem_strategy(qp, stemmer ? XAP_STEM_SOME : XAP_STEM_NONE) ||
+        xap_qparser_set_default_op(qp, or_default ? XAP_QP_OP_OR : XAP_QP_OP_AND) ||
+        xap_qparser_add_prefix(qp, "title", "S") ||
+        xap_qparser_add_boolean_prefix(qp, "site", "D", 1) ||
+        xap_qparser_add_boolean_prefix(qp, "lang", "L", 1) || xap_qparser_set_database(qp, s->db)) {
+        st = CH_ERR_INTERNAL;
+        goto out;
+    }
+    unsigned flags = XAP_QP_DEFAULT | XAP_QP_PURE_NOT | (spelling ? XAP_QP_SPELLING : 0);
+    xap_status xs = xap_qparser_parse(qp, fq, flags, out);
+    if (xs == XAP_ERR_QUERY) {
+        /* Not understood with operators: try as plain words. */
+        xs = xap_qparser_parse(qp, fq, spelling ? XAP_QP_SPELLING : 0, out);
+    }
+    if (xs != XAP_OK) {
+        set_err(s, "cannot parse the query", xap_qparser_last_error(qp));
+        st = xs == XAP_ERR_QUERY         ? CH_ERR_PARSE
+             : xs == XAP_ERR_DB_MODIFIED ? CH_ERR_EOF
+                                         : CH_ERR_INTERNAL;
+        goto out;
+    }
+    if (spelling && corrected && !*corrected) {
+        char *c = NULL;
+        if (xap_qparser_corrected_query(qp, &c) == XAP_OK && c && *c)
+            *corrected = c;
+        else
+            free(c);
+    }
+out:
+    xap_qparser_free(qp);
+    return st;
+}
+
+/* OR two queries, taking ownership of both (either may be NULL). */
+static ch_status or_take(xap_query **acc, xap_query *q)
+{
+    if (!q)
+        return CH_OK;
+    if (!*acc) {
+        *acc = q;
+        return CH_OK;
+    }
+    xap_query *r = NULL;
+    xap_status xs = xap_query_combine(XAP_Q_OR, *acc, q, &r);
+    xap_query_free(q);
+    if (xs != XAP_OK)
+        return CH_ERR_NOMEM;
+    xap_query_free(*acc);
+    *acc = r;
+    return CH_OK;
+}
+
+static ch_status combine_take(xap_query_op op, xap_query **acc, xap_query *q)
+{
+    xap_query *r = NULL;
+    xap_status xs = xap_query_combine(op, *acc, q, &r);
+    xap_query_free(q);
+    if (xs != XAP_OK)
+        return CH_ERR_NOMEM;
+    xap_query_free(*acc);
+    *acc = r;
+    return CH_OK;
+}
+
+/* The whole query: parses ORed, scope, hidden categories, static rank. */
+static ch_status build_query(idx_searcher *s, const char *fq, const idx_search_params *p,
+                             bool or_default, bool spelling, xap_query **out, char **corrected)
+{
+    *out = NULL;
+    ch_status st = CH_OK;
+    xap_query *q = NULL, *part = NULL;
+    const char *langs[3];
+    size_t nl = 0;
+    const char *qlang = s->li ? lang_identify(s->li, fq, strlen(fq), NULL) : "";
+    const char *qstem = *qlang ? lang_stemmer_name(qlang) : NULL;
+    if (qstem) {
+        langs[nl++] = qstem;
+    } else {
+        langs[nl++] = "french";
+        langs[nl++] = "english";
+    }
+    langs[nl++] = NULL; /* exact words */
+    for (size_t i = 0; i < nl; i++) {
+        st = parse_one(s, fq, langs[i], or_default, spelling && i == 0, &part, corrected);
+        if (st)
+            goto out;
+        if ((st = or_take(&q, part)))
+            goto out;
+        part = NULL;
+    }
+    if (p->default_site && *p->default_site && !has_site_scope(fq)) {
+        char t[300];
+        snprintf(t, sizeof t, "D%s", p->default_site);
+        if (xap_query_term(t, 1, &part) != XAP_OK || (st = combine_take(XAP_Q_FILTER, &q, part))) {
+            st = st ? st : CH_ERR_NOMEM;
+            part = NULL;
+            goto out;
+        }
+        part = NULL;
+    }
+    if (p->n_hidden) {
+        char **terms = calloc(p->n_hidden, sizeof *terms);
+        if (!terms) {
+            st = CH_ERR_NOMEM;
+            goto out;
+        }
+        size_t nt = 0;
+        for (size_t i = 0; i < p->n_hidden; i++) {
+            if (!p->hidden_categories[i])
+                continue;
+            size_t n = strlen(p->hidden_categories[i]) + 3;
+            terms[nt] = malloc(n);
+            if (terms[nt])
+                snprintf(terms[nt++], n, "XC%s", p->hidden_categories[i]);
+        }
+        xap_status xs =
+            nt ? xap_query_terms(XAP_Q_OR, (const char *const *)terms, nt, &part) : XAP_OK;
+        for (size_t i = 0; i < nt; i++)
+            free(terms[i]);
+        free(terms);
+        if (xs != XAP_OK) {
+            st = CH_ERR_NOMEM;
+            goto out;
+        }
+        if (part && (st = combine_take(XAP_Q_AND_NOT, &q, part))) {
+            part = NULL;
+            goto out;
+        }
+        part = NULL;
+    }
+    {
+        xap_query *vw = NULL;
+        if (xap_query_value_weight(0, &vw) != XAP_OK ||
+            xap_query_scale_weight(vw, IDX_RANK_WEIGHT, &part) != XAP_OK) {
+            xap_query_free(vw);
+            st = CH_ERR_NOMEM;
+            goto out;
+        }
+        xap_query_free(vw);
+        st = combine_take(XAP_Q_AND_MAYBE, &q, part);
+        part = NULL;
+        if (st)
+            goto out;
+    }
+    *out = q;
+    q = NULL;
+out:
+    xap_query_free(part);
+    xap_query_free(q);
+    return st;
+}
+
+/* ---- snippets ----------------------------------------------------------------------------- */
+
+static bool word_matches(const char *w, size_t wl, const char *q)
+{
+    size_t ql = strlen(q);
+    if (wl == ql && memcmp(w, q, wl) == 0)
+        return true;
+    size_t m = wl < ql ? wl : ql;
+    size_t diff = wl > ql ? wl - ql : ql - wl;
+    if (m < 4 || diff > 3)
+        return false;
+    /* One is the other plus an ending: "fonction"/"fonctions", "negatif"/"negatifs". */
+    return memcmp(w, q, m) == 0;
+}
+
+static ch_status escape_append(buf_t *b, const char *s, size_t n)
+{
+    ch_status st = CH_OK;
+    for (size_t i = 0; i < n && !st; i++) {
+        switch (s[i]) {
+        case '&':
+            st = buf_append_str(b, "&amp;");
+            break;
+        case '<':
+            st = buf_append_str(b, "&lt;");
+            break;
+        case '>':
+            st = buf_append_str(b, "&gt;");
+            break;
+        case '"':
+            st = buf_append_str(b, "&quot;");
+            break;
+        case '\'':
+            st = buf_append_str(b, "&#39;");
+            break;
+        case '\n':
+        case '\r':
+        case '\t':
+            st = buf_append_char(b, ' ');
+            break;
+        default:
+            st = buf_append_char(b, s[i]);
+        }
+    }
+    return st;
+}
+
+typedef struct {
+    size_t start, len;
+    size_t q; /* which query word */
+} match;
+
+/* A snippet of text around the query words: HTML-escaped, matches in <mark></mark>. */
+static char *make_snippet(const char *text, size_t len, const qwords *qw)
+{
+    buf_t out, fw;
+    buf_init(&out, IDX_SNIPPET_BYTES * 8 + 256);
+    buf_init(&fw, 256);
+    match *m = NULL;
+    size_t nm = 0, cap = 0;
+    text_words it;
+    size_t ws, wl;
+    text_words_init(&it, text, len);
+    while (qw->n && text_next_word(&it, &ws, &wl)) {
+        if (wl > 100)
+            continue;
+        buf_reset(&fw);
+        if (text_fold(text + ws, wl, &fw) != CH_OK)
+            continue;
+        for (size_t k = 0; k < qw->n; k++) {
+            if (!word_matches(buf_str(&fw), fw.len, qw->w[k]))
+                continue;
+            if (nm == cap) {
+                size_t nc = cap ? cap * 2 : 32;
+                match *t = realloc(m, nc * sizeof *m);
+                if (!t)
+                    goto done;
+                m = t;
+                cap = nc;
+            }
+            m[nm++] = (match){ws, wl, k};
+            break;
+        }
+    }
+done:;
+    /* The window of IDX_SNIPPET_BYTES starting at a match that covers most distinct words. */
+    size_t best_i = 0, best_score = 0;
+    for (size_t i = 0; i < nm; i++) {
+        unsigned long seen = 0;
+        size_t score = 0;
+        for (size_t j = i; j < nm && m[j].start + m[j].len <= m[i].start + IDX_SNIPPET_BYTES; j++) {
+            unsigned long bit = 1ul << (m[j].q % 64);
+            score += (seen & bit) ? 1 : 100;
+            seen |= bit;
+        }
+        if (score > best_score) {
+            best_score = score;
+            best_i = i;
+        }
+    }
+    size_t start = 0;
+    if (nm) {
+        start = m[best_i].start > 60 ? m[best_i].start - 60 : 0;
+        while (start > 0 && start < m[best_i].start && text[start - 1] != ' ' &&
+               text[start - 1] != '\n')
+            start++;
+    }
+    size_t end = start + IDX_SNIPPET_BYTES;
+    if (end >= len) {
+        end = len;
+    } else {
+        while (end > start && text[end] != ' ' && text[end] != '\n')
+            end--;
+        if (end == start)
+            end = start + IDX_SNIPPET_BYTES;
+        while (end < len && ((unsigned char)text[end] & 0xC0) == 0x80)
+            end++;
+    }
+    if (start > 0)
+        buf_append_str(&out, "\xe2\x80\xa6 ");
+    size_t pos = start;
+    for (size_t i = 0; i < nm; i++) {
+        if (m[i].start < pos || m[i].start + m[i].len > end)
+            continue;
+        escape_append(&out, text + pos, m[i].start - pos);
+        buf_append_str(&out, "<mark>");
+        escape_append(&out, text + m[i].start, m[i].len);
+        buf_append_str(&out, "</mark>");
+        pos = m[i].start + m[i].len;
+    }
+    escape_append(&out, text + pos, end - pos);
+    if (end < len)
+        buf_append_str(&out, " \xe2\x80\xa6");
+    free(m);
+    buf_free(&fw);
+    return buf_steal(&out, NULL);
+}
+
+/* ---- searching ---------------------------------------------------------------------------- */
+
+typedef struct {
+    size_t idx; /* index in the mset */
+    char *host;
+} cand;
+
+void idx_results_free(idx_results *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n_results; i++) {
+        idx_result *x = &r->results[i];
+        free(x->url);
+        free(x->title);
+        free(x->snippet);
+        free(x->lang);
+        free(x->site);
+    }
+    free(r->results);
+    free(r->corrected_query);
+    memset(r, 0, sizeof *r);
+}
+
+static char *json_str_dup(json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return strdup(v ? v : "");
+}
+
+/* Fill one result from mset item i. */
+static ch_status fill_result(xap_mset *ms, size_t i, const qwords *qw, idx_result *r)
+{
+    char *data = NULL;
+    size_t len = 0;
+    xap_status xs = xap_mset_item_data(ms, i, &data, &len);
+    if (xs != XAP_OK)
+        return xs == XAP_ERR_DB_MODIFIED ? CH_ERR_EOF : CH_ERR_IO;
+    json_t *o = json_loadb(data, len, 0, NULL);
+    free(data);
+    if (!o)
+        o = json_object(); /* a document without our data: show what we can */
+    if (!o)
+        return CH_ERR_NOMEM;
+    r->url = json_str_dup(o, "url");
+    r->title = json_str_dup(o, "title");
+    r->lang = json_str_dup(o, "lang");
+    r->site = json_str_dup(o, "site");
+    const char *text = json_string_value(json_object_get(o, "text"));
+    size_t tl = json_string_length(json_object_get(o, "text"));
+    const char *desc = json_string_value(json_object_get(o, "description"));
+    if ((!text || !tl) && desc) {
+        text = desc;
+        tl = strlen(desc);
+    }
+    r->snippet = make_snippet(text ? text : "", text ? tl : 0, qw);
+    json_decref(o);
+    if (!r->url || !r->title || !r->lang || !r->site || !r->snippet)
+        return CH_ERR_NOMEM;
+    return CH_OK;
+}
+
+/* One attempt; CH_ERR_EOF means "the database moved: reopen and retry". */
+static ch_status search_once(idx_searcher *s, const idx_search_params *p, const char *fq,
+                             unsigned per_page, idx_results *out)
+{
+    ch_status st = CH_OK;
+    xap_query *q = NULL;
+    xap_enquire *enq = NULL;
+    xap_mset *ms = NULL;
+    cand *c = NULL;
+    bool *used = NULL;
+    char *corrected = NULL;
+    qwords qw = {0};
+    size_t n = 0;
+    bool scoped = has_site_scope(fq) || (p->default_site && *p->default_site);
+    unsigned window = per_page * IDX_WINDOW_FACTOR;
+    unsigned depth = p->page * per_page + window + 1;
+
+    if (xap_enquire_new(s->db, &enq) != XAP_OK) {
+        st = CH_ERR_NOMEM;
+        goto out;
+    }
+    xap_enquire_set_bm25(enq, IDX_BM25_K1, 0, 1, IDX_BM25_B, 0.5);
+    xap_enquire_set_collapse_key(enq, 3, 1);
+    xap_enquire_set_time_limit(enq, p->time_limit_s > 0 ? p->time_limit_s : IDX_DEFAULT_TIME_LIMIT);
+    for (int relax = 0; relax < 2; relax++) {
+        xap_query_free(q);
+        q = NULL;
+        if ((st = build_query(s, fq, p, relax == 1, relax == 0, &q, &corrected)))
+            goto out;
+        xap_mset_free(ms);
+        ms = NULL;
+        xap_status xs = xap_enquire_set_query(enq, q);
+        if (xs == XAP_OK)
+            xs = xap_enquire_get_mset(enq, 0, depth, depth, &ms);
+        if (xs == XAP_ERR_DB_MODIFIED) {
+            st = CH_ERR_EOF;
+            goto out;
+        }
+        if (xs != XAP_OK) {
+            set_err(s, "search failed", xap_enquire_last_error(enq));
+            st = xs == XAP_ERR_NETWORK ? CH_ERR_IO : CH_ERR_INTERNAL;
+            goto out;
+        }
+        if (xap_mset_size(ms) > 0)
+            break;
+    }
+    unsigned long est = 0;
+    xap_mset_matches_estimated(ms, &est);
+    out->estimated_total = est;
+    n = xap_mset_size(ms);
+    if (n < IDX_FEW_RESULTS && corrected && strcmp(corrected, fq) != 0) {
+        out->corrected_query = corrected;
+        corrected = NULL;
+    }
+    c = calloc(n ? n : 1, sizeof *c);
+    used = calloc(n ? n : 1, sizeof *used);
+    if (!c || !used) {
+        st = CH_ERR_NOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t hl;
+        c[i].idx = i;
+        if (xap_mset_item_value(ms, i, 2, &c[i].host, &hl) != XAP_OK) {
+            st = CH_ERR_EOF;
+            goto out;
+        }
+    }
+    /* Pages 1..p, each: the next results in rank order, at most IDX_MAX_PER_SITE per host among
+     * a window of the next `window` unused results, filled in rank order when short. */
+    size_t first_unused = 0;
+    size_t page_items[IDX_MAX_PER_PAGE];
+    size_t n_page = 0;
+    for (unsigned pg = 1; pg <= p->page; pg++) {
+        n_page = 0;
+        while (first_unused < n && used[first_unused])
+            first_unused++;
+        size_t seen = 0;
+        for (size_t i = first_unused; i < n && n_page < per_page && seen < window; i++) {
+            if (used[i])
+                continue;
+            seen++;
+            unsigned same = 0;
+            for (size_t k = 0; k < n_page; k++)
+                same += strcmp(c[page_items[k]].host, c[i].host) == 0;
+            if (scoped || same < IDX_MAX_PER_SITE)
+                page_items[n_page++] = i;
+        }
+        for (size_t i = first_unused; i < n && n_page < per_page; i++) {
+            bool taken = used[i];
+            for (size_t k = 0; k < n_page && !taken; k++)
+                taken = page_items[k] == i;
+            if (!taken)
+                page_items[n_page++] = i;
+        }
+        for (size_t k = 0; k < n_page; k++)
+            used[page_items[k]] = true;
+    }
+    /* Rank order within the page. */
+    for (size_t a = 1; a < n_page; a++)
+        for (size_t b = a; b > 0 && page_items[b - 1] > page_items[b]; b--) {
+            size_t t = page_items[b];
+            page_items[b] = page_items[b - 1];
+            page_items[b - 1] = t;
+        }
+    bool more = false;
+    for (size_t i = 0; i < n && !more; i++)
+        more = !used[i];
+    out->has_next_page = more;
+    if (n_page) {
+        out->results = calloc(n_page, sizeof *out->results);
+        if (!out->results) {
+            st = CH_ERR_NOMEM;
+            goto out;
+        }
+    }
+    qwords_collect(fq, &qw);
+    for (size_t k = 0; k < n_page; k++) {
+        idx_result *r = &out->results[k];
+        out->n_results = k + 1;
+        if ((st = fill_result(ms, page_items[k], &qw, r)))
+            goto out;
+        r->rank = (p->page - 1) * per_page + (unsigned)k + 1;
+        unsigned more_site = 0;
+        for (size_t i = 0; i < n && !scoped; i++)
+            if (!used[i] && strcmp(c[i].host, c[page_items[k]].host) == 0)
+                more_site++;
+        r->more_from_site = more_site;
+    }
+out:
+    qwords_free(&qw);
+    if (c)
+        for (size_t i = 0; i < n; i++)
+            free(c[i].host);
+    free(c);
+    free(used);
+    free(corrected);
+    xap_mset_free(ms);
+    xap_enquire_free(enq);
+    xap_query_free(q);
+    return st;
+}
+
+ch_status idx_search(idx_searcher *s, const idx_search_params *p, idx_results *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!s || !p || !p->query)
+        return CH_ERR_ARG;
+    s->err[0] = '\0';
+    if (strlen(p->query) > IDX_MAX_QUERY_BYTES) {
+        set_err(s, "the query is too long", NULL);
+        return CH_ERR_LIMIT;
+    }
+    unsigned per_page = p->per_page ? p->per_page : 10;
+    if (p->page < 1 || p->page > IDX_MAX_PAGE || per_page > IDX_MAX_PER_PAGE) {
+        set_err(s, "bad page or page size", NULL);
+        return CH_ERR_ARG;
+    }
+    buf_t fq;
+    buf_init(&fq, IDX_MAX_QUERY_BYTES * 4 + 16);
+    ch_status st =
+        text_utf8_valid(p->query, strlen(p->query)) ? fold_query(p->query, &fq) : CH_ERR_PARSE;
+    if (st) {
+        set_err(s, "the query is not valid UTF-8 text", NULL);
+        buf_free(&fq);
+        return st == CH_ERR_LIMIT ? CH_ERR_LIMIT : CH_ERR_PARSE;
+    }
+    if (!fq.len) { /* nothing to look for: no results, not an error */
+        buf_free(&fq);
+        return CH_OK;
+    }
+    for (int attempt = 0; attempt < IDX_MAX_RETRIES; attempt++) {
+        st = search_once(s, p, buf_str(&fq), per_page, out);
+        if (st != CH_ERR_EOF)
+            break;
+        idx_results_free(out);
+        int changed;
+        if (xap_db_reopen(s->db, &changed) != XAP_OK) {
+            set_err(s, "cannot reopen the index", xap_db_last_error(s->db));
+            st = CH_ERR_IO;
+            break;
+        }
+    }
+    if (st == CH_ERR_EOF) {
+        set_err(s, "the index kept changing during the search", NULL);
+        st = CH_ERR_IO;
+    }
+    if (st)
+        idx_results_free(out);
+    buf_free(&fq);
+    return st;
+}
+
+void idx_strings_free(char **v, size_t n)
+{
+    if (!v)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* Titles of the best pages whose title has words starting with the prefix's words. */
+static ch_status suggest_once(idx_searcher *s, const char *fq, const char *const *hidden,
+                              size_t n_hidden, size_t max, char ***out, size_t *n)
+{
+    ch_status st = CH_OK;
+    buf_t qs;
+    buf_init(&qs, IDX_MAX_QUERY_BYTES * 8);
+    xap_qparser *qp = NULL;
+    xap_query *q = NULL, *part = NULL;
+    xap_enquire *enq = NULL;
+    xap_mset *ms = NULL;
+    char **v = NULL;
+    size_t nv = 0;
+    /* "tableau cro" -> "title:tableau title:cro*" */
+    text_words it;
+    size_t ws, wl, last = 0;
+    text_words_init(&it, fq, strlen(fq));
+    while (text_next_word(&it, &ws, &wl)) {
+        if (qs.len)
+            buf_append_char(&qs, ' ');
+        buf_append_str(&qs, "title:");
+        buf_append(&qs, fq + ws, wl);
+        last = ws + wl;
+    }
+    if (!qs.len || last < strlen(fq)) /* ends with a space: no completion of the last word */
+        goto out;
+    if ((st = buf_append_char(&qs, '*')))
+        goto out;
+    if (xap_qparser_new(&qp) != XAP_OK || xap_qparser_add_prefix(qp, "title", "S") ||
+        xap_qparser_set_default_op(qp, XAP_QP_OP_AND) || xap_qparser_set_database(qp, s->db)) {
+        st = CH_ERR_NOMEM;
+        goto out;
+    }
+    xap_status xs = xap_qparser_parse(qp, buf_str(&qs), XAP_QP_WILDCARD, &q);
+    if (xs != XAP_OK) {
+        st = xs == XAP_ERR_DB_MODIFIED ? CH_ERR_EOF : CH_OK;
+        goto out;
+    }
+    if (n_hidden) {
+        char **terms = calloc(n_hidden, sizeof *terms);
+        size_t nt = 0;
+        for (size_t i = 0; terms && i < n_hidden; i++) {
+            size_t l = strlen(hidden[i]) + 3;
+            if ((terms[nt] = malloc(l)))
+                snprintf(terms[nt++], l, "XC%s", hidden[i]);
+        }
+        xs =
+            terms && nt ? xap_query_terms(XAP_Q_OR, (const char *const *)terms, nt, &part) : XAP_OK;
+        for (size_t i = 0; i < nt; i++)
+            free(terms[i]);
+        free(terms);
+        if (xs != XAP_OK || (part && (st = combine_take(XAP_Q_AND_NOT, &q, part)))) {
+            st = st ? st : CH_ERR_NOMEM;
+            part = NULL;
+            goto out;
+        }
+        part = NULL;
+    }
+    {
+        xap_query *vw = NULL;
+        if (xap_query_value_weight(0, &vw) != XAP_OK ||
+            xap_query_scale_weight(vw, IDX_RANK_WEIGHT * 4, &part) != XAP_OK) {
+            xap_query_free(vw);
+            st = CH_ERR_NOMEM;
+            goto out;
+        }
+        xap_query_free(vw);
+        st = combine_take(XAP_Q_AND_MAYBE, &q, part);
+        part = NULL;
+        if (st)
+            goto out;
+    }
+    if (xap_enquire_new(s->db, &enq) != XAP_OK) {
+        st = CH_ERR_NOMEM;
+        goto out;
+    }
+    xap_enquire_set_time_limit(enq, IDX_DEFAULT_TIME_LIMIT);
+    xap_enquire_set_query(enq, q);
+    xs = xap_enquire_get_mset(enq, 0, (unsigned)max * 4, 0, &ms);
+    if (xs != XAP_OK) {
+        st = xs == XAP_ERR_DB_MODIFIED ? CH_ERR_EOF : CH_ERR_IO;
+        goto out;
+    }
+    v = calloc(max ? max : 1, sizeof *v);
+    if (!v) {
+        st = CH_ERR_NOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < xap_mset_size(ms) && nv < max; i++) {
+        char *data = NULL;
+        size_t len;
+        if ((xs = xap_mset_item_data(ms, i, &data, &len)) != XAP_OK) {
+            st = xs == XAP_ERR_DB_MODIFIED ? CH_ERR_EOF : CH_ERR_IO;
+            goto out;
+        }
+        json_t *o = json_loadb(data, len, 0, NULL);
+        free(data);
+        const char *t = o ? json_string_value(json_object_get(o, "title")) : NULL;
+        bool dup = !t || !*t;
+        for (size_t k = 0; k < nv && !dup; k++)
+            dup = strcasecmp(v[k], t) == 0;
+        if (!dup && !(v[nv++] = strdup(t))) {
+            nv--;
+            st = CH_ERR_NOMEM;
+        }
+        json_decref(o);
+        if (st)
+            goto out;
+    }
+out:
+    if (st) {
+        idx_strings_free(v, nv);
+    } else if (v || !max) {
+        *out = v;
+        *n = nv;
+        v = NULL;
+    }
+    xap_mset_free(ms);
+    xap_enquire_free(enq);
+    xap_query_free(part);
+    xap_query_free(q);
+    xap_qparser_free(qp);
+    buf_free(&qs);
+    return st;
+}
+
+ch_status idx_suggest(idx_searcher *s, const char *prefix, const char *const *hidden_categories,
+                      size_t n_hidden, size_t max, char ***out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (!s || !prefix || (n_hidden && !hidden_categories))
+        return CH_ERR_ARG;
+    if (strlen(prefix) > IDX_MAX_QUERY_BYTES)
+        return CH_ERR_LIMIT;
+    if (!text_utf8_valid(prefix, strlen(prefix)))
+        return CH_ERR_PARSE;
+    buf_t fq;
+    buf_init(&fq, IDX_MAX_QUERY_BYTES * 4 + 16);
+    ch_status st = idx_fold(prefix, strlen(prefix), &fq);
+    /* A one-letter prefix would expand to a large part of the vocabulary. */
+    if (!st && fq.len >= 2 && max) {
+        for (int attempt = 0; attempt < IDX_MAX_RETRIES; attempt++) {
+            st = suggest_once(s, buf_str(&fq), hidden_categories, n_hidden, max, out, n);
+            if (st != CH_ERR_EOF)
+                break;
+            int changed;
+            xap_db_reopen(s->db, &changed);
+        }
+        if (st == CH_ERR_EOF)
+            st = CH_ERR_IO;
+    }
+    if (!st && !*out) {
+        *out = calloc(1, sizeof **out);
+        if (!*out)
+            st = CH_ERR_NOMEM;
+    }
+    buf_free(&fq);
+    return st;
+}

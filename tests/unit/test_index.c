@@ -1,0 +1,388 @@
+/* Unit tests of the index writer (indexer/index.h) and the link graph (indexer/linkgraph.h):
+ * WARCs of crafted pages written with common/warc.h are indexed into a temporary database,
+ * which is then read back through the Xapian wrapper. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/warc.h"
+#include "indexer/index.h"
+#include "indexer/linkgraph.h"
+#include "indexer/xapian/xap.h"
+
+/* ---- helpers: a WARC of crafted pages --------------------------------------------------- */
+typedef struct {
+    const char *url;
+    int status;
+    const char *type; /* Content-Type header */
+    const char *body;
+} test_page;
+
+static void write_warc(const char *path, const test_page *pages, size_t n)
+{
+    warc_writer *w = NULL;
+    assert_int_equal(warc_writer_open(path, &w), CH_OK);
+    for (size_t i = 0; i < n; i++) {
+        char block[65536];
+        int len = snprintf(block, sizeof block,
+                           "HTTP/1.1 %d X\r\nContent-Type: %s\r\nContent-Length: %zu\r\n\r\n%s",
+                           pages[i].status, pages[i].type, strlen(pages[i].body), pages[i].body);
+        assert_true(len > 0 && (size_t)len < sizeof block);
+        warc_record_spec spec = {.type = WARC_RESPONSE,
+                                 .target_uri = pages[i].url,
+                                 .block = block,
+                                 .block_len = (size_t)len};
+        assert_int_equal(warc_writer_write(w, &spec, NULL, NULL), CH_OK);
+    }
+    assert_int_equal(warc_writer_close(w), CH_OK);
+}
+
+static void index_warcs(const char *db, const char *const *warcs, size_t n, idx_stats *st)
+{
+    idx_writer *w = NULL;
+    char *err = NULL;
+    idx_writer_opts o = {.batch_docs = 3};
+    assert_int_equal(idx_writer_open(db, &o, &w, &err), CH_OK);
+    assert_int_equal(idx_writer_run(w, warcs, n, NULL, NULL, &err), CH_OK);
+    idx_writer_stats(w, st);
+    assert_int_equal(idx_writer_close(w), CH_OK);
+}
+
+static char *make_tmpdir(void)
+{
+    char tmpl[] = "/tmp/chouette-idx-XXXXXX";
+    char *d = mkdtemp(tmpl);
+    assert_non_null(d);
+    return strdup(d);
+}
+
+static void rm_rf(const char *dir)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static unsigned long term_freq(const char *db, const char *term)
+{
+    xap_db *d = NULL;
+    assert_int_equal(xap_db_open(db, &d, NULL), XAP_OK);
+    unsigned long f = 0;
+    assert_int_equal(xap_db_term_freq(d, term, &f), XAP_OK);
+    xap_db_close(d);
+    return f;
+}
+
+/* Whether the document with unique term q also has term t. */
+static bool doc_has_term(const char *db, const char *q, const char *t)
+{
+    xap_db *d = NULL;
+    xap_query *a = NULL;
+    xap_enquire *e = NULL;
+    xap_mset *m = NULL;
+    const char *terms[] = {q, t};
+    assert_int_equal(xap_db_open(db, &d, NULL), XAP_OK);
+    assert_int_equal(xap_query_terms(XAP_Q_AND, terms, 2, &a), XAP_OK);
+    assert_int_equal(xap_enquire_new(d, &e), XAP_OK);
+    assert_int_equal(xap_enquire_set_query(e, a), XAP_OK);
+    assert_int_equal(xap_enquire_get_mset(e, 0, 10, 10, &m), XAP_OK);
+    bool found = xap_mset_size(m) == 1;
+    xap_mset_free(m);
+    xap_enquire_free(e);
+    xap_query_free(a);
+    xap_db_close(d);
+    return found;
+}
+
+static unsigned long doc_count(const char *db)
+{
+    xap_db *d = NULL;
+    assert_int_equal(xap_db_open(db, &d, NULL), XAP_OK);
+    unsigned long n = 0;
+    assert_int_equal(xap_db_doc_count(d, &n), XAP_OK);
+    xap_db_close(d);
+    return n;
+}
+
+#define HTML "text/html; charset=utf-8"
+
+static const test_page base_pages[] = {
+    {"http://www.ecole.example.fr/cours/maths.html", 200, HTML,
+     "<html lang=fr><head><title>Les nombres négatifs à l'école</title>"
+     "<meta name=description content=\"Un cours pour les élèves\"></head><body>"
+     "<h1>Nombres négatifs</h1><p>Les nombres négatifs sont plus petits que zéro. À l'ÉCOLE "
+     "primaire on apprend à les placer sur une droite graduée, puis à les additionner.</p>"
+     "<a href=\"/cours/index.html\">Sommaire des cours</a></body></html>"},
+    {"http://www.ecole.example.fr/cours/index.html", 200, HTML,
+     "<html lang=fr><head><title>Sommaire</title></head><body><p>Tous les cours de "
+     "l'école, pour réviser à la maison.</p><a href=\"maths.html\">Les nombres "
+     "négatifs</a></body></html>"},
+    {"http://example.org/zebra", 200, HTML,
+     "<html lang=en><head><title>Zebra stripes</title></head><body><p>Why does the zebra "
+     "have stripes? Scientists think the stripes keep biting flies away from the "
+     "animal.</p><a href=\"http://www.ecole.example.fr/cours/index.html\">courses</a>"
+     "</body></html>"},
+    {"http://example.org/picture.png", 200, "image/png", "\x89PNG not really"},
+    {"http://example.org/missing", 404, HTML, "<html><body>Not found</body></html>"},
+    {"http://example.org/error", 500, HTML, "<html><body>Oops</body></html>"},
+    {"http://example.org/private", 200, HTML,
+     "<html><head><meta name=robots content=noindex><title>Private</title></head>"
+     "<body>secret words</body></html>"},
+    {"http://adult.example.net/", 200, HTML,
+     "<html lang=en><head><meta name=rating content=adult><title>Grown-ups</title></head>"
+     "<body><p>Content for adults only, not for children at all.</p></body></html>"},
+};
+#define N_BASE (sizeof base_pages / sizeof *base_pages)
+
+static void test_index_counts_and_terms(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir();
+    char warc[600], db[600];
+    snprintf(warc, sizeof warc, "%s/a.warc.gz", dir);
+    snprintf(db, sizeof db, "%s/db", dir);
+    write_warc(warc, base_pages, N_BASE);
+    const char *warcs[] = {warc};
+    idx_stats st;
+    index_warcs(db, warcs, 1, &st);
+    assert_int_equal(st.records, N_BASE);
+    assert_int_equal(st.indexed, 4);
+    assert_int_equal(st.not_html, 1);
+    assert_int_equal(st.not_200, 2); /* 404 and 500 */
+    assert_int_equal(st.noindex, 1);
+    assert_int_equal(st.deleted, 0);
+    assert_int_equal(st.files_failed, 0);
+    assert_int_equal(doc_count(db), 4);
+
+    /* Unique terms, host and parent domains, language, category. */
+    assert_int_equal(term_freq(db, "Qhttp://www.ecole.example.fr/cours/maths.html"), 1);
+    assert_int_equal(term_freq(db, "Hwww.ecole.example.fr"), 2);
+    assert_int_equal(term_freq(db, "Dwww.ecole.example.fr"), 2);
+    assert_int_equal(term_freq(db, "Decole.example.fr"), 2);
+    assert_int_equal(term_freq(db, "Dexample.fr"), 2);
+    assert_int_equal(term_freq(db, "Dfr"), 0);
+    assert_int_equal(term_freq(db, "Lfr"), 2);
+    assert_int_equal(term_freq(db, "Len"), 2);
+    assert_int_equal(term_freq(db, "XCadult"), 1);
+    /* Folded: accents and case removed, apostrophes split words. */
+    assert_int_equal(term_freq(db, "negatifs"), 2);
+    assert_int_equal(term_freq(db, "négatifs"), 0);
+    assert_int_equal(term_freq(db, "ecole"), 2);
+    assert_int_equal(term_freq(db, "l'ecole"), 0);
+    /* Title terms, URL words, French stems, anchor text on the target page. */
+    assert_int_equal(term_freq(db, "Szebra"), 1);
+    assert_int_equal(term_freq(db, "XUcours"), 2);
+    assert_int_equal(term_freq(db, "Znegat"), 2);
+    /* The anchor text of the link from the zebra page is indexed on its target too. */
+    assert_int_equal(term_freq(db, "courses"), 2);
+    assert_true(doc_has_term(db, "Qhttp://www.ecole.example.fr/cours/index.html", "courses"));
+    assert_false(doc_has_term(db, "Qhttp://www.ecole.example.fr/cours/maths.html", "courses"));
+    assert_int_equal(term_freq(db, "secret"), 0);
+
+    /* Values and data of one document. */
+    xap_db *d = NULL;
+    assert_int_equal(xap_db_open(db, &d, NULL), XAP_OK);
+    xap_docid last = 0;
+    assert_int_equal(xap_db_last_docid(d, &last), XAP_OK);
+    for (xap_docid id = 1; id <= last; id++) {
+        xap_doc *doc = NULL;
+        if (xap_db_get_document(d, id, &doc) != XAP_OK)
+            continue;
+        double r = -1;
+        assert_int_equal(xap_doc_get_value_double(doc, 0, &r), XAP_OK);
+        assert_true(r >= 0 && r <= 1);
+        char *v = NULL, *data = NULL;
+        size_t len;
+        assert_int_equal(xap_doc_get_value(doc, 2, &v, &len), XAP_OK);
+        assert_true(len > 0);
+        assert_int_equal(xap_doc_get_data(doc, &data, &len), XAP_OK);
+        assert_non_null(strstr(data, "\"url\":\"http"));
+        assert_non_null(strstr(data, "\"site\":\""));
+        assert_non_null(strstr(data, "\"text\":\""));
+        free(v);
+        free(data);
+        xap_doc_free(doc);
+    }
+    /* The date of the run is kept as metadata (ISO 8601, UTC). */
+    char *date = NULL;
+    size_t dl;
+    assert_int_equal(xap_db_get_metadata(d, IDX_META_INDEX_DATE, &date, &dl), XAP_OK);
+    assert_int_equal(dl, 20);
+    free(date);
+    xap_db_close(d);
+
+    /* The same run again adds nothing and rewrites nothing. */
+    index_warcs(db, warcs, 1, &st);
+    assert_int_equal(st.indexed, 0);
+    assert_int_equal(st.duplicate, 4);
+    assert_int_equal(doc_count(db), 4);
+    rm_rf(dir);
+    free(dir);
+}
+
+static void test_replace_and_delete(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir();
+    char w1[600], w2[600], db[600];
+    snprintf(w1, sizeof w1, "%s/1.warc.gz", dir);
+    snprintf(w2, sizeof w2, "%s/2.warc", dir);
+    snprintf(db, sizeof db, "%s/db", dir);
+    write_warc(w1, base_pages, N_BASE);
+    const char *a[] = {w1};
+    idx_stats st;
+    index_warcs(db, a, 1, &st);
+    assert_int_equal(doc_count(db), 4);
+    const test_page later[] = {
+        {"http://example.org/zebra", 200, HTML,
+         "<html lang=en><head><title>Zebra stripes</title></head><body><p>Okapis are "
+         "relatives of giraffes, not of zebras, whatever their stripes suggest.</p></body>"
+         "</html>"},
+        {"http://www.ecole.example.fr/cours/index.html", 410, HTML, "gone"},
+        {"http://adult.example.net/", 200, HTML,
+         "<html><head><meta name=robots content=noindex></head><body>x</body></html>"},
+        {"http://never.example.org/", 404, HTML, "nothing"},
+    };
+    write_warc(w2, later, sizeof later / sizeof *later);
+    const char *b[] = {w2};
+    index_warcs(db, b, 1, &st);
+    assert_int_equal(st.indexed, 1);
+    assert_int_equal(st.deleted, 2); /* 410, and noindex for an indexed URL; not the 404 */
+    assert_int_equal(doc_count(db), 2);
+    assert_int_equal(term_freq(db, "Qhttp://example.org/zebra"), 1);
+    assert_int_equal(term_freq(db, "okapis"), 1);
+    assert_int_equal(term_freq(db, "flies"), 0); /* the old text is gone */
+    assert_int_equal(term_freq(db, "Qhttp://www.ecole.example.fr/cours/index.html"), 0);
+    assert_int_equal(term_freq(db, "Qhttp://adult.example.net/"), 0);
+    rm_rf(dir);
+    free(dir);
+}
+
+static void file_error(void *ctx, const char *path, const char *msg)
+{
+    (void)path;
+    (void)msg;
+    (*(int *)ctx)++;
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir();
+    char db[600], warc[600];
+    snprintf(db, sizeof db, "%s/no/such/parent/db", dir);
+    idx_writer *w = NULL;
+    char *err = NULL;
+    assert_int_equal(idx_writer_open(db, NULL, &w, &err), CH_ERR_NOTFOUND);
+    assert_null(w);
+    assert_non_null(strstr(err, "does not exist"));
+    free(err);
+
+    /* An unreadable WARC is reported and counted; the others are indexed. */
+    snprintf(db, sizeof db, "%s/db", dir);
+    snprintf(warc, sizeof warc, "%s/a.warc", dir);
+    write_warc(warc, base_pages, 3);
+    const char *paths[] = {"/nonexistent/x.warc.gz", warc};
+    int errors = 0;
+    assert_int_equal(idx_writer_open(db, NULL, &w, &err), CH_OK);
+    assert_int_equal(idx_writer_run(w, paths, 2, file_error, &errors, &err), CH_OK);
+    idx_stats st;
+    idx_writer_stats(w, &st);
+    assert_int_equal(errors, 1);
+    assert_int_equal(st.files_failed, 1);
+    assert_int_equal(st.indexed, 3);
+
+    /* A second writer waits for the lock, then gives up with a clear message. */
+    idx_writer *w2 = NULL;
+    idx_writer_opts o = {.lock_wait_s = 0.3};
+    assert_int_equal(idx_writer_open(db, &o, &w2, &err), CH_ERR_IO);
+    assert_null(w2);
+    assert_non_null(strstr(err, "locked"));
+    free(err);
+    assert_int_equal(idx_writer_close(w), CH_OK);
+    assert_int_equal(doc_count(db), 3);
+
+    /* A damaged database is named as such. */
+    char f[700];
+    snprintf(f, sizeof f, "%s/iamglass", db);
+    FILE *fp = fopen(f, "w");
+    assert_non_null(fp);
+    fputs("garbage", fp);
+    fclose(fp);
+    ch_status cs = idx_writer_open(db, NULL, &w, &err);
+    assert_int_not_equal(cs, CH_OK);
+    assert_null(w);
+    assert_non_null(err);
+    free(err);
+    rm_rf(dir);
+    free(dir);
+}
+
+static void test_linkgraph_rank_and_anchors(void **state)
+{
+    (void)state;
+    idx_linkgraph *g = NULL;
+    assert_int_equal(idx_linkgraph_new(64, &g), CH_OK);
+    uint64_t a = idx_url_hash("http://a/"), b = idx_url_hash("http://b/"),
+             c = idx_url_hash("http://c/"), x = idx_url_hash("http://outside/");
+    uint64_t ta[] = {b, b, a, x}; /* duplicate and self links are dropped */
+    uint64_t tc[] = {b};
+    assert_int_equal(idx_linkgraph_add_page(g, a, ta, 4), CH_OK);
+    assert_int_equal(idx_linkgraph_add_page(g, c, tc, 1), CH_OK);
+    assert_int_equal(idx_linkgraph_add_page(g, b, NULL, 0), CH_OK);
+    assert_int_equal(idx_linkgraph_add_anchor(g, b, "bee page"), CH_OK);
+    assert_int_equal(idx_linkgraph_add_anchor(g, b, "bee page"), CH_OK); /* kept once */
+    assert_int_equal(idx_linkgraph_add_anchor(g, b, "the b"), CH_OK);
+    /* The total cap (64 bytes) drops what does not fit. */
+    assert_int_equal(idx_linkgraph_add_anchor(g, c, "a very long anchor text that does not fit "
+                                                    "in what is left of the cap"),
+                     CH_ERR_LIMIT);
+    assert_int_equal(idx_linkgraph_compute(g), CH_OK);
+    bool known = false;
+    double rb = idx_linkgraph_rank(g, b, &known);
+    assert_true(known);
+    assert_true(rb == 1.0);
+    double ra = idx_linkgraph_rank(g, a, NULL), rc = idx_linkgraph_rank(g, c, NULL);
+    assert_true(ra < rb && rc < rb && ra >= 0 && rc >= 0);
+    assert_true(idx_linkgraph_rank(g, x, &known) == 0.0);
+    assert_false(known); /* a link target that is not a page */
+    assert_string_equal(idx_linkgraph_anchors(g, b), "bee page\nthe b");
+    assert_string_equal(idx_linkgraph_anchors(g, c), "");
+    idx_linkgraph_info info;
+    idx_linkgraph_get_info(g, &info);
+    assert_int_equal(info.pages, 3);
+    assert_int_equal(info.nodes, 4);
+    assert_int_equal(info.edges, 3);
+    assert_int_equal(info.anchors_dropped, 1);
+    idx_linkgraph_free(g);
+}
+
+static void test_fold(void **state)
+{
+    (void)state;
+    buf_t b;
+    buf_init(&b, 256);
+    assert_int_equal(idx_fold("L'ÉCOLE des Négatifs", strlen("L'ÉCOLE des Négatifs"), &b),
+                     CH_OK);
+    assert_string_equal(buf_str(&b), "l ecole des negatifs");
+    buf_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_index_counts_and_terms),
+        cmocka_unit_test(test_replace_and_delete),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_linkgraph_rank_and_anchors),
+        cmocka_unit_test(test_fold),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

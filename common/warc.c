@@ -474,6 +474,7 @@ typedef struct {
 
 typedef struct {
     uint64_t start, end; /* logical range produced by a failed member */
+    bool charged;        /* a skipped record inside it was counted already */
 } bad_range;
 
 typedef struct {
@@ -582,8 +583,11 @@ static ch_status raw_at(warc_reader *r, uint64_t off, size_t want, const unsigne
         if (k < 0) {
             if (errno == EINTR)
                 continue;
+            char eb[128];
+            int saved = errno;
             reader_report(r, CH_ERR_IO, "read error at offset %llu: %s",
-                          (unsigned long long)(off + got), strerror(errno));
+                          (unsigned long long)(off + got), strerror_r(saved, eb, sizeof eb));
+            errno = saved;
             r->raw_len = 0;
             return CH_ERR_IO;
         }
@@ -711,7 +715,7 @@ static ch_status member_failed(warc_reader *r, const char *why)
         r->bad = p;
         r->cap_bad = cap;
     }
-    r->bad[r->n_bad++] = (bad_range){r->member_lstart, end};
+    r->bad[r->n_bad++] = (bad_range){r->member_lstart, end, false};
     return CH_OK;
 }
 
@@ -785,7 +789,7 @@ static ch_status src_fill(warc_reader *r, size_t want)
     if (!r->gz) {
         const unsigned char *p;
         size_t n;
-        if ((st = raw_at(r, r->zpos, room, &p, &n)))
+        if ((st = raw_at(r, r->zpos, 1, &p, &n)))
             return st;
         if (n == 0) {
             r->src_done = true;
@@ -804,6 +808,8 @@ static ch_status src_fill(warc_reader *r, size_t want)
         if (r->src_done)
             return CH_ERR_EOF;
     }
+    if (room > (1u << 30))
+        room = 1u << 30; /* zlib counts in uInt */
     for (;;) {
         const unsigned char *p;
         size_t n;
@@ -830,13 +836,16 @@ static ch_status src_fill(warc_reader *r, size_t want)
             r->in_member = false;
             r->finished_upto = la_end(r);
             return CH_OK;
+        case Z_MEM_ERROR:
+            return CH_ERR_NOMEM;
         case Z_OK:
         case Z_BUF_ERROR:
             if (produced > 0 || room == 0)
                 return CH_OK;
-            break;
-        case Z_MEM_ERROR:
-            return CH_ERR_NOMEM;
+            if (in - r->zs.avail_in > 0)
+                break;
+            /* No progress with input and room: treat as bad data. */
+            /* fall through */
         default: {
             /* Bad data: drop the member and look for the next one just after its start, in
              * case the damage made inflate swallow the following members. */
@@ -886,6 +895,21 @@ static void flush_garbage(warc_reader *r, uint64_t count, uint64_t at)
     r->stats.garbage_bytes += count;
     reader_report(r, CH_ERR_PARSE, "skipped %llu bytes of garbage at offset %llu",
                   (unsigned long long)count, (unsigned long long)raw_offset_of(r, at));
+}
+
+/* Count a record skipped at logical position at. Garbage out of one damaged gzip member may
+ * look like several records: the member is counted once. */
+static void count_skip(warc_reader *r, uint64_t at)
+{
+    for (size_t i = 0; i < r->n_bad; i++) {
+        if (r->bad[i].start <= at && at < r->bad[i].end) {
+            if (!r->bad[i].charged)
+                r->stats.skipped++;
+            r->bad[i].charged = true;
+            return;
+        }
+    }
+    r->stats.skipped++;
 }
 
 /* A WARC version line ("WARC/1.0" or "WARC/1.1", then LF or CRLF) at w, with n bytes there. */
@@ -947,8 +971,9 @@ static ch_status find_record_start(warc_reader *r)
     size_t n = r->la_len;
     for (size_t i = 0; i < n; i++) {
         size_t cmp = n - i < 5 ? n - i : 5;
-        if (r->line_start && memcmp(p + i, "WARC/", cmp) == 0) {
-            r->stats.skipped++;
+        /* (Within a record already skipped, this is one of its header lines.) */
+        if (r->line_start && !r->in_skipped && memcmp(p + i, "WARC/", cmp) == 0) {
+            count_skip(r, r->la_pos + i);
             reader_report(r, CH_ERR_PARSE, "truncated record at offset %llu",
                           (unsigned long long)raw_offset_of(r, r->la_pos + i));
             la_consume(r, n - i);
@@ -1221,9 +1246,9 @@ static ch_status read_record(warc_reader *r, warc_record *rec, int *outcome)
             goto too_long;
         st = need(r, r->la_len + 1);
         if (st == CH_ERR_EOF) {
-            r->stats.skipped++;
+            count_skip(r, lstart);
             reader_report(r, CH_ERR_PARSE, "truncated record at offset %llu", off);
-            drop(r, r->la_len, true);
+            drop(r, 5, false);
             return CH_OK;
         }
         if (st)
@@ -1240,7 +1265,7 @@ static ch_status read_record(warc_reader *r, warc_record *rec, int *outcome)
     char *nl = memchr(s, '\n', hlen);
     char *version = trim(s, nl);
     if (strcmp(version, "WARC/1.1") != 0 && strcmp(version, "WARC/1.0") != 0) {
-        r->stats.skipped++;
+        count_skip(r, lstart);
         reader_report(r, CH_ERR_UNSUPPORTED, "unsupported WARC version at offset %llu", off);
         drop(r, 5, false);
         return CH_OK;
@@ -1249,7 +1274,7 @@ static ch_status read_record(warc_reader *r, warc_record *rec, int *outcome)
     if (st == CH_ERR_NOMEM)
         return st;
     if (st) {
-        r->stats.skipped++;
+        count_skip(r, lstart);
         reader_report(r, st, "malformed WARC header at offset %llu", off);
         drop(r, 5, false);
         return CH_OK;
@@ -1258,7 +1283,7 @@ static ch_status read_record(warc_reader *r, warc_record *rec, int *outcome)
     const char *clen_s = field_get(r->fields.v, r->fields.n, "Content-Length");
     uint64_t clen = 0;
     if (!type_name || !*type_name || !clen_s || !parse_length(clen_s, UINT64_MAX, &clen)) {
-        r->stats.skipped++;
+        count_skip(r, lstart);
         reader_report(r, CH_ERR_PARSE, "%s at offset %llu",
                       !type_name || !*type_name ? "missing WARC-Type"
                       : clen_s                  ? "bad Content-Length"
@@ -1268,7 +1293,7 @@ static ch_status read_record(warc_reader *r, warc_record *rec, int *outcome)
         return CH_OK;
     }
     if (clen > r->max_block) {
-        r->stats.skipped++;
+        count_skip(r, lstart);
         reader_report(r, CH_ERR_LIMIT, "record at offset %llu: block of %llu bytes over the cap",
                       off, (unsigned long long)clen);
         la_consume(r, hlen);
@@ -1283,9 +1308,10 @@ static ch_status read_record(warc_reader *r, warc_record *rec, int *outcome)
     size_t total = hlen + (size_t)clen + 4;
     st = need(r, total);
     if (st == CH_ERR_EOF) {
-        r->stats.skipped++;
+        count_skip(r, lstart);
+        /* Torn, or a Content-Length past the end: look for records inside what is left. */
         reader_report(r, CH_ERR_PARSE, "truncated record at offset %llu", off);
-        drop(r, r->la_len, true);
+        drop(r, 5, false);
         return CH_OK;
     }
     if (st)
@@ -1294,8 +1320,14 @@ static ch_status read_record(warc_reader *r, warc_record *rec, int *outcome)
     if ((st = gz_check(r, lstart, lstart + total, &bad, &bad_to)))
         return st;
     if (bad) {
-        /* Each damaged member lost at least one record. */
-        r->stats.skipped += bad;
+        /* Each damaged member lost at least one record; count each once. */
+        size_t fresh = 0;
+        for (size_t i = 0; i < r->n_bad; i++)
+            if (r->bad[i].start < lstart + total && r->bad[i].end > lstart && !r->bad[i].charged) {
+                r->bad[i].charged = true;
+                fresh++;
+            }
+        r->stats.skipped += fresh;
         reader_report(r, CH_ERR_PARSE, "record at offset %llu lies in a damaged gzip member", off);
         drop(r, bad_to, true); /* the next member may hold the next record */
         return CH_OK;
@@ -1338,7 +1370,7 @@ static ch_status read_record(warc_reader *r, warc_record *rec, int *outcome)
     return CH_OK;
 
 too_long:
-    r->stats.skipped++;
+    count_skip(r, lstart);
     reader_report(r, CH_ERR_LIMIT, "WARC header section over %u bytes at offset %llu",
                   WARC_MAX_HEADER, off);
     drop(r, 5, false);

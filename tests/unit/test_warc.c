@@ -688,7 +688,8 @@ static void truncation(const fixture *f, const char *name, uint64_t seed)
             assert_null(warc_reader_error(r));
         } else {
             if (st.skipped != 1)
-                fail_msg("%s cut at %zu: skipped %llu", name, cut, (unsigned long long)st.skipped);
+                fail_msg("%s cut at %zu: skipped %llu (%s)", name, cut,
+                         (unsigned long long)st.skipped, warc_reader_error(r));
             assert_non_null(warc_reader_error(r));
         }
         warc_reader_close(r);

@@ -341,8 +341,9 @@ static void test_linkgraph_rank_and_anchors(void **state)
     assert_int_equal(idx_linkgraph_add_anchor(g, b, "bee page"), CH_OK); /* kept once */
     assert_int_equal(idx_linkgraph_add_anchor(g, b, "the b"), CH_OK);
     /* The total cap (64 bytes) drops what does not fit. */
-    assert_int_equal(idx_linkgraph_add_anchor(g, c, "a very long anchor text that does not fit "
-                                                    "in what is left of the cap"),
+    assert_int_equal(idx_linkgraph_add_anchor(g, c,
+                                              "a very long anchor text that does not fit "
+                                              "in what is left of the cap"),
                      CH_ERR_LIMIT);
     assert_int_equal(idx_linkgraph_compute(g), CH_OK);
     bool known = false;
@@ -369,8 +370,7 @@ static void test_fold(void **state)
     (void)state;
     buf_t b;
     buf_init(&b, 256);
-    assert_int_equal(idx_fold("L'ÉCOLE des Négatifs", strlen("L'ÉCOLE des Négatifs"), &b),
-                     CH_OK);
+    assert_int_equal(idx_fold("L'ÉCOLE des Négatifs", strlen("L'ÉCOLE des Négatifs"), &b), CH_OK);
     assert_string_equal(buf_str(&b), "l ecole des negatifs");
     buf_free(&b);
 }

@@ -1,0 +1,439 @@
+/* Unit tests of the search API (indexer/search.h) and the result JSON: a small index of crafted
+ * French and English pages on several hosts is built from a WARC, then searched. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/warc.h"
+#include "indexer/index.h"
+#include "indexer/search.h"
+
+/* ---- helpers: a WARC of crafted pages --------------------------------------------------- */
+typedef struct {
+    const char *url;
+    int status;
+    const char *type; /* Content-Type header */
+    const char *body;
+} test_page;
+
+static void write_warc(const char *path, const test_page *pages, size_t n)
+{
+    warc_writer *w = NULL;
+    assert_int_equal(warc_writer_open(path, &w), CH_OK);
+    for (size_t i = 0; i < n; i++) {
+        char block[65536];
+        int len = snprintf(block, sizeof block,
+                           "HTTP/1.1 %d X\r\nContent-Type: %s\r\nContent-Length: %zu\r\n\r\n%s",
+                           pages[i].status, pages[i].type, strlen(pages[i].body), pages[i].body);
+        assert_true(len > 0 && (size_t)len < sizeof block);
+        warc_record_spec spec = {.type = WARC_RESPONSE,
+                                 .target_uri = pages[i].url,
+                                 .block = block,
+                                 .block_len = (size_t)len};
+        assert_int_equal(warc_writer_write(w, &spec, NULL, NULL), CH_OK);
+    }
+    assert_int_equal(warc_writer_close(w), CH_OK);
+}
+
+static void index_warcs(const char *db, const char *const *warcs, size_t n, idx_stats *st)
+{
+    idx_writer *w = NULL;
+    char *err = NULL;
+    idx_writer_opts o = {.batch_docs = 3};
+    assert_int_equal(idx_writer_open(db, &o, &w, &err), CH_OK);
+    assert_int_equal(idx_writer_run(w, warcs, n, NULL, NULL, &err), CH_OK);
+    idx_writer_stats(w, st);
+    assert_int_equal(idx_writer_close(w), CH_OK);
+}
+
+static char *make_tmpdir(void)
+{
+    char tmpl[] = "/tmp/chouette-idx-XXXXXX";
+    char *d = mkdtemp(tmpl);
+    assert_non_null(d);
+    return strdup(d);
+}
+
+static void rm_rf(const char *dir)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+#define HTML "text/html; charset=utf-8"
+
+static const test_page pages[] = {
+    {"http://www.ecole.example.fr/maths", 200, HTML,
+     "<html lang=fr><head><title>Les nombres négatifs</title></head><body><p>Les nombres "
+     "négatifs sont plus petits que zéro. On les place sur une droite graduée à "
+     "l'école.</p></body></html>"},
+    {"http://www.ecole.example.fr/ecole", 200, HTML,
+     "<html lang=fr><head><title>Notre école</title></head><body><p>L'école accueille les "
+     "élèves du lundi au vendredi, la cantine est ouverte à midi.</p></body></html>"},
+    {"http://example.org/danger", 200, HTML,
+     "<html lang=en><head><title>Escaping &lt;script&gt; tags</title></head><body><p>Never "
+     "echo &lt;script&gt;alert(1)&lt;/script&gt; back to the browser without escaping "
+     "it.</p></body></html>"},
+    {"http://adult.example.net/", 200, HTML,
+     "<html lang=en><head><meta name=rating content=adult><title>Zebra for adults</title>"
+     "</head><body><p>This zebra page is for adults only and shows zebra pictures.</p>"
+     "</body></html>"},
+    /* Six pages about zebras on one host, two on others. */
+    {"http://zoo.example.com/z1", 200, HTML,
+     "<html lang=en><head><title>Zebra one</title></head><body><p>The zebra lives in "
+     "Africa and eats grass every day of the year.</p></body></html>"},
+    {"http://zoo.example.com/z2", 200, HTML,
+     "<html lang=en><head><title>Zebra two</title></head><body><p>A zebra herd moves "
+     "together across the plains to find water.</p></body></html>"},
+    {"http://zoo.example.com/z3", 200, HTML,
+     "<html lang=en><head><title>Zebra three</title></head><body><p>Each zebra has its own "
+     "pattern of stripes, like a fingerprint.</p></body></html>"},
+    {"http://zoo.example.com/z4", 200, HTML,
+     "<html lang=en><head><title>Zebra four</title></head><body><p>Zebra foals can walk an "
+     "hour after they are born.</p></body></html>"},
+    {"http://zoo.example.com/z5", 200, HTML,
+     "<html lang=en><head><title>Zebra five</title></head><body><p>Lions hunt the zebra at "
+     "night near the water holes.</p></body></html>"},
+    {"http://zoo.example.com/z6", 200, HTML,
+     "<html lang=en><head><title>Zebra six</title></head><body><p>The zebra sleeps standing "
+     "up, in groups, to watch for danger.</p></body></html>"},
+    {"http://savanna.example.org/zebra", 200, HTML,
+     "<html lang=en><head><title>Savanna animals</title></head><body><p>Giraffes, zebra and "
+     "gnu share the savanna grass.</p></body></html>"},
+    {"http://kids.example.fr/zebre", 200, HTML,
+     "<html lang=fr><head><title>Le zèbre</title></head><body><p>Le zèbre est un animal "
+     "d'Afrique; en anglais on dit zebra.</p></body></html>"},
+    /* The same text at a second URL: collapsed as a duplicate. */
+    {"http://mirror.example.com/z1", 200, HTML,
+     "<html lang=en><head><title>Zebra one</title></head><body><p>The zebra lives in "
+     "Africa and eats grass every day of the year.</p></body></html>"},
+};
+#define N_PAGES (sizeof pages / sizeof *pages)
+
+typedef struct {
+    char *dir;
+    char db[600];
+    idx_searcher *s;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    f->dir = make_tmpdir();
+    char warc[600];
+    snprintf(warc, sizeof warc, "%s/t.warc.gz", f->dir);
+    snprintf(f->db, sizeof f->db, "%s/db", f->dir);
+    write_warc(warc, pages, N_PAGES);
+    const char *w[] = {warc};
+    idx_stats st;
+    index_warcs(f->db, w, 1, &st);
+    assert_int_equal(st.indexed, N_PAGES);
+    char *err = NULL;
+    assert_int_equal(idx_searcher_open(f->db, &f->s, &err), CH_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    idx_searcher_close(f->s);
+    rm_rf(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+static idx_results run(fixture *f, const char *q, unsigned page, unsigned per_page,
+                       const char *const *hidden, size_t n_hidden)
+{
+    idx_search_params p = {.query = q,
+                           .page = page,
+                           .per_page = per_page,
+                           .hidden_categories = hidden,
+                           .n_hidden = n_hidden};
+    idx_results r;
+    assert_int_equal(idx_search(f->s, &p, &r), CH_OK);
+    return r;
+}
+
+static bool has_url(const idx_results *r, const char *url)
+{
+    for (size_t i = 0; i < r->n_results; i++)
+        if (strcmp(r->results[i].url, url) == 0)
+            return true;
+    return false;
+}
+
+static void test_accent_folding(void **state)
+{
+    fixture *f = *state;
+    const char *qs[] = {"negatifs", "négatifs", "NÉGATIFS", "Negatif"};
+    for (size_t i = 0; i < 4; i++) {
+        idx_results r = run(f, qs[i], 1, 10, NULL, 0);
+        assert_true(r.n_results >= 1);
+        assert_string_equal(r.results[0].url, "http://www.ecole.example.fr/maths");
+        assert_string_equal(r.results[0].title, "Les nombres négatifs");
+        assert_string_equal(r.results[0].lang, "fr");
+        /* The accented word is highlighted for an unaccented query. */
+        assert_non_null(strstr(r.results[0].snippet, "<mark>négatifs</mark>"));
+        idx_results_free(&r);
+    }
+    idx_results r = run(f, "ECOLE", 1, 10, NULL, 0);
+    assert_true(has_url(&r, "http://www.ecole.example.fr/ecole"));
+    assert_string_equal(r.results[0].url, "http://www.ecole.example.fr/ecole");
+    idx_results_free(&r);
+}
+
+static void test_site_and_lang_filters(void **state)
+{
+    fixture *f = *state;
+    idx_results r = run(f, "zebra site:example.com", 1, 50, NULL, 0);
+    assert_true(r.n_results >= 6);
+    for (size_t i = 0; i < r.n_results; i++)
+        assert_non_null(strstr(r.results[i].url, "example.com/"));
+    idx_results_free(&r);
+    /* site: covers subdomains; with a site scope, no per-host limit applies. */
+    r = run(f, "zebra site:zoo.example.com", 1, 10, NULL, 0);
+    assert_int_equal(r.n_results, 6);
+    idx_results_free(&r);
+    r = run(f, "zebra lang:fr", 1, 10, NULL, 0);
+    assert_int_equal(r.n_results, 1);
+    assert_string_equal(r.results[0].url, "http://kids.example.fr/zebre");
+    idx_results_free(&r);
+    r = run(f, "zebra -lions site:zoo.example.com", 1, 10, NULL, 0);
+    assert_int_equal(r.n_results, 5);
+    assert_false(has_url(&r, "http://zoo.example.com/z5"));
+    idx_results_free(&r);
+}
+
+static void test_hidden_categories(void **state)
+{
+    fixture *f = *state;
+    idx_results r = run(f, "zebra adults", 1, 10, NULL, 0);
+    assert_true(has_url(&r, "http://adult.example.net/"));
+    idx_results_free(&r);
+    const char *hide[] = {"malware", "adult"};
+    r = run(f, "zebra adults", 1, 10, hide, 2);
+    assert_false(has_url(&r, "http://adult.example.net/"));
+    idx_results_free(&r);
+    r = run(f, "zebra", 1, 50, hide, 2);
+    assert_true(r.n_results > 0);
+    assert_false(has_url(&r, "http://adult.example.net/"));
+    idx_results_free(&r);
+}
+
+static void test_per_host_limit_and_paging(void **state)
+{
+    fixture *f = *state;
+    /* Per page, at most IDX_MAX_PER_SITE from a host while other hosts have results. */
+    idx_results r = run(f, "zebra", 1, 5, NULL, 0);
+    assert_int_equal(r.n_results, 5);
+    unsigned zoo = 0, more = 0;
+    for (size_t i = 0; i < r.n_results; i++) {
+        assert_int_equal(r.results[i].rank, i + 1);
+        if (strcmp(r.results[i].site, "zoo.example.com") == 0) {
+            zoo++;
+            more = r.results[i].more_from_site;
+        }
+    }
+    assert_int_equal(zoo, IDX_MAX_PER_SITE);
+    assert_int_equal(more, 6 - IDX_MAX_PER_SITE);
+    assert_true(r.has_next_page);
+    idx_results_free(&r);
+    /* The mirror (same text as z1) is collapsed. */
+    r = run(f, "zebra", 1, 50, NULL, 0);
+    size_t total = r.n_results;
+    assert_false(has_url(&r, "http://mirror.example.com/z1") &&
+                 has_url(&r, "http://zoo.example.com/z1"));
+    assert_false(r.has_next_page);
+    idx_results_free(&r);
+    assert_int_equal(total, 9); /* 6 zoo + savanna + kids + adult */
+    /* Pages of 2 cover the same results, each once, and ranks run on. */
+    char *seen[64];
+    size_t n_seen = 0;
+    for (unsigned pg = 1; pg <= 10; pg++) {
+        r = run(f, "zebra", pg, 2, NULL, 0);
+        for (size_t i = 0; i < r.n_results; i++) {
+            assert_int_equal(r.results[i].rank, (pg - 1) * 2 + i + 1);
+            for (size_t k = 0; k < n_seen; k++)
+                assert_string_not_equal(seen[k], r.results[i].url);
+            seen[n_seen++] = strdup(r.results[i].url);
+        }
+        bool next = r.has_next_page;
+        idx_results_free(&r);
+        if (!next)
+            break;
+    }
+    assert_int_equal(n_seen, total);
+    for (size_t k = 0; k < n_seen; k++)
+        free(seen[k]);
+}
+
+static void test_and_then_or(void **state)
+{
+    fixture *f = *state;
+    /* No page has both words: AND finds nothing, OR finds each. */
+    idx_results r = run(f, "cantine giraffes", 1, 10, NULL, 0);
+    assert_true(has_url(&r, "http://www.ecole.example.fr/ecole"));
+    assert_true(has_url(&r, "http://savanna.example.org/zebra"));
+    idx_results_free(&r);
+    /* A phrase. */
+    r = run(f, "\"droite graduée\"", 1, 10, NULL, 0);
+    assert_int_equal(r.n_results, 1);
+    assert_string_equal(r.results[0].url, "http://www.ecole.example.fr/maths");
+    idx_results_free(&r);
+}
+
+static void test_spelling(void **state)
+{
+    fixture *f = *state;
+    idx_results r = run(f, "zebar", 1, 10, NULL, 0);
+    assert_int_equal(r.n_results, 0);
+    assert_non_null(r.corrected_query);
+    assert_string_equal(r.corrected_query, "zebra");
+    idx_results_free(&r);
+    r = run(f, "zebra", 1, 10, NULL, 0);
+    assert_null(r.corrected_query);
+    idx_results_free(&r);
+}
+
+static void test_snippet_escaped_and_json(void **state)
+{
+    fixture *f = *state;
+    idx_results r = run(f, "script escaping", 1, 10, NULL, 0);
+    assert_int_equal(r.n_results, 1);
+    assert_string_equal(r.results[0].title, "Escaping <script> tags"); /* plain text */
+    assert_null(strstr(r.results[0].snippet, "<script"));
+    assert_non_null(strstr(r.results[0].snippet, "&lt;<mark>script</mark>&gt;alert(1)"));
+    char *js = idx_results_json("script escaping", "junior", 1, false, NULL, &r);
+    assert_non_null(js);
+    json_error_t e;
+    json_t *o = json_loads(js, 0, &e);
+    assert_non_null(o);
+    assert_string_equal(json_string_value(json_object_get(o, "query")), "script escaping");
+    assert_string_equal(json_string_value(json_object_get(o, "mode")), "junior");
+    assert_int_equal(json_integer_value(json_object_get(o, "page")), 1);
+    assert_true(json_is_integer(json_object_get(o, "estimated_total")));
+    assert_true(json_is_false(json_object_get(o, "blocked")));
+    assert_true(json_is_null(json_object_get(o, "message")));
+    assert_true(json_is_null(json_object_get(o, "corrected_query")));
+    json_t *res = json_object_get(o, "results");
+    assert_int_equal(json_array_size(res), 1);
+    json_t *x = json_array_get(res, 0);
+    assert_int_equal(json_integer_value(json_object_get(x, "rank")), 1);
+    assert_string_equal(json_string_value(json_object_get(x, "url")), "http://example.org/danger");
+    assert_string_equal(json_string_value(json_object_get(x, "title")), "Escaping <script> tags");
+    assert_string_equal(json_string_value(json_object_get(x, "lang")), "en");
+    assert_string_equal(json_string_value(json_object_get(x, "site")), "example.org");
+    assert_non_null(json_string_value(json_object_get(x, "snippet")));
+    json_decref(o);
+    free(js);
+    idx_results_free(&r);
+    /* Blocked: no results, the message. */
+    js = idx_results_json("bad", "junior", 1, true, "Cherche autre chose", NULL);
+    o = json_loads(js, 0, &e);
+    assert_non_null(o);
+    assert_true(json_is_true(json_object_get(o, "blocked")));
+    assert_string_equal(json_string_value(json_object_get(o, "message")), "Cherche autre chose");
+    assert_int_equal(json_array_size(json_object_get(o, "results")), 0);
+    json_decref(o);
+    free(js);
+}
+
+static void test_suggest_info_and_limits(void **state)
+{
+    fixture *f = *state;
+    char **v = NULL;
+    size_t n = 0;
+    assert_int_equal(idx_suggest(f->s, "zeb", NULL, 0, 5, &v, &n), CH_OK);
+    assert_true(n >= 1 && n <= 5);
+    for (size_t i = 0; i < n; i++)
+        assert_non_null(strcasestr(v[i], "ze"));
+    idx_strings_free(v, n);
+    const char *hide[] = {"adult"};
+    assert_int_equal(idx_suggest(f->s, "zebra fo", hide, 1, 5, &v, &n), CH_OK);
+    for (size_t i = 0; i < n; i++)
+        assert_string_not_equal(v[i], "Zebra for adults");
+    assert_true(n >= 1);
+    idx_strings_free(v, n);
+    unsigned long docs = 0;
+    char *date = NULL;
+    assert_int_equal(idx_searcher_info(f->s, &docs, &date), CH_OK);
+    assert_int_equal(docs, N_PAGES);
+    assert_int_equal(strlen(date), 20);
+    free(date);
+    /* Limits. */
+    char *big = malloc(IDX_MAX_QUERY_BYTES + 2);
+    memset(big, 'a', IDX_MAX_QUERY_BYTES + 1);
+    big[IDX_MAX_QUERY_BYTES + 1] = '\0';
+    idx_search_params p = {.query = big, .page = 1};
+    idx_results r;
+    assert_int_equal(idx_search(f->s, &p, &r), CH_ERR_LIMIT);
+    free(big);
+    p.query = "zebra";
+    p.page = 0;
+    assert_int_equal(idx_search(f->s, &p, &r), CH_ERR_ARG);
+    p.page = IDX_MAX_PAGE + 1;
+    assert_int_equal(idx_search(f->s, &p, &r), CH_ERR_ARG);
+    p.page = 1;
+    p.per_page = IDX_MAX_PER_PAGE + 1;
+    assert_int_equal(idx_search(f->s, &p, &r), CH_ERR_ARG);
+    p.per_page = 0;
+    p.query = "\xff\xfe";
+    assert_int_equal(idx_search(f->s, &p, &r), CH_ERR_PARSE);
+    p.query = "(((";
+    assert_int_equal(idx_search(f->s, &p, &r), CH_OK); /* read as plain words */
+    idx_results_free(&r);
+    idx_searcher *none = NULL;
+    char *err = NULL;
+    assert_int_equal(idx_searcher_open("/nonexistent/db", &none, &err), CH_ERR_NOTFOUND);
+    assert_null(none);
+    assert_non_null(err);
+    free(err);
+}
+
+static void test_refresh_sees_new_commits(void **state)
+{
+    fixture *f = *state;
+    idx_results r = run(f, "okapi", 1, 10, NULL, 0);
+    assert_int_equal(r.n_results, 0);
+    idx_results_free(&r);
+    const test_page more[] = {{"http://zoo.example.com/okapi", 200, HTML,
+                               "<html lang=en><head><title>Okapi</title></head><body><p>The okapi "
+                               "is a forest giraffe.</p></body></html>"}};
+    char warc[700];
+    snprintf(warc, sizeof warc, "%s/more.warc", f->dir);
+    write_warc(warc, more, 1);
+    const char *w[] = {warc};
+    idx_stats st;
+    index_warcs(f->db, w, 1, &st);
+    assert_int_equal(idx_searcher_refresh(f->s), CH_OK);
+    r = run(f, "okapi", 1, 10, NULL, 0);
+    assert_int_equal(r.n_results, 1);
+    idx_results_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_accent_folding),
+        cmocka_unit_test(test_site_and_lang_filters),
+        cmocka_unit_test(test_hidden_categories),
+        cmocka_unit_test(test_per_host_limit_and_paging),
+        cmocka_unit_test(test_and_then_or),
+        cmocka_unit_test(test_spelling),
+        cmocka_unit_test(test_snippet_escaped_and_json),
+        cmocka_unit_test(test_suggest_info_and_limits),
+        cmocka_unit_test(test_refresh_sees_new_commits),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

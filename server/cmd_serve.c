@@ -1,14 +1,172 @@
-/* Placeholder until the issue that delivers 'chouette serve' lands: it says so and fails. */
+/* chouette serve: the HTTP front end (../shared/DESIGN.md, "HTTP endpoints" and "Modes"). */
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "common/cli.h"
+#include "common/config.h"
+#include "common/paths.h"
+#include "server/http.h"
+
+static const char usage_text[] =
+    "usage: chouette serve --db DIR|STUBFILE [--listen ADDR:PORT] [--config FILE] "
+    "[--lock-mode MODE]\n";
+
+static const char help_text[] =
+    "\nAnswer searches over HTTP: HTML pages (no script, no cookie), GET /api/search (JSON),\n"
+    "/suggest, /opensearch.xml, /stats, /metrics, /healthz.\n\n"
+    "  --db DIR|STUBFILE  the index to serve (a Xapian database or a stub listing shards)\n"
+    "  --listen ADDR:PORT address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
+    "  --config FILE      configuration; its [serve] section: lock_mode, host_modes,\n"
+    "                     host_sites, cors_origins, frame_ancestors, public_url, threads,\n"
+    "                     connection_timeout_s, policy_override (see docs/API.md)\n"
+    "  --lock-mode MODE   web, school or junior for every request: mode= and safe=off are\n"
+    "                     then ignored\n\n"
+    "Nothing about a request is logged or written to disk. Stops cleanly on SIGTERM/SIGINT.\n";
+
+/* Read a non-negative number of [serve] key into *out (left alone when absent). */
+static bool serve_number(const cfg_t *c, const char *key, long max, long *out)
+{
+    const char *v = c ? cfg_get(c, "serve", key) : NULL;
+    if (!v)
+        return true;
+    if (!cli_parse_long(v, 0, max, out)) {
+        fprintf(stderr, "chouette serve: [serve] %s: want a number from 0 to %ld\n", key, max);
+        return false;
+    }
+    return true;
+}
 
 int cmd_serve(int argc, char **argv)
 {
+    const char *db = NULL, *listen = NULL, *config = NULL, *lock = NULL;
+    int rc = CLI_EXIT_FAILURE;
+    cfg_t *cfg = NULL;
+    flt_policy *policy = NULL;
+    srv_server s;
+    char err[512] = "";
+    char path[4096];
+    memset(&s, 0, sizeof s);
+    s.opt.lock_mode = -1;
+
     if (cli_wants_help(argc, argv)) {
-        puts("usage: chouette serve --db DIR|STUBFILE [--listen ADDR:PORT] [--config FILE] [--lock-mode MODE]");
+        fputs(usage_text, stdout);
+        fputs(help_text, stdout);
         return CLI_EXIT_OK;
     }
-    fputs("chouette serve: not implemented yet\n", stderr);
-    return CLI_EXIT_FAILURE;
+    for (int i = 1; i < argc; i++) {
+        const char **slot = NULL;
+        if (strcmp(argv[i], "--db") == 0)
+            slot = &db;
+        else if (strcmp(argv[i], "--listen") == 0)
+            slot = &listen;
+        else if (strcmp(argv[i], "--config") == 0)
+            slot = &config;
+        else if (strcmp(argv[i], "--lock-mode") == 0)
+            slot = &lock;
+        if (!slot) {
+            fprintf(stderr, "chouette serve: unknown argument '%s'\n%s", argv[i], usage_text);
+            return CLI_EXIT_USAGE;
+        }
+        if (i + 1 >= argc || argv[i + 1][0] == '\0') {
+            fprintf(stderr, "chouette serve: %s needs a value\n%s", argv[i], usage_text);
+            return CLI_EXIT_USAGE;
+        }
+        *slot = argv[++i];
+    }
+    if (!db) {
+        fprintf(stderr, "chouette serve: --db is required\n%s", usage_text);
+        return CLI_EXIT_USAGE;
+    }
+    if (lock && flt_mode_from_name(lock) < 0) {
+        fprintf(stderr, "chouette serve: --lock-mode %s: want web, school or junior\n", lock);
+        return CLI_EXIT_USAGE;
+    }
+
+    if (cfg_new(&cfg) != CH_OK)
+        goto out;
+    if (config && cfg_load(cfg, config, err, sizeof err) != CH_OK) {
+        fprintf(stderr, "chouette serve: %s\n", err);
+        goto out;
+    }
+    if (srv_options_from_config(&s.opt, cfg, lock, err, sizeof err) != CH_OK) {
+        fprintf(stderr, "chouette serve: %s\n", err);
+        goto out;
+    }
+    long threads = 0, timeout = 0;
+    if (!serve_number(cfg, "threads", SRV_MAX_THREADS, &threads) ||
+        !serve_number(cfg, "connection_timeout_s", 3600, &timeout))
+        goto out;
+    if (!listen)
+        listen = cfg_get(cfg, "serve", "listen");
+    if (!listen)
+        listen = "127.0.0.1:8080";
+
+    /* read-only data: policy, texts, static files, all loaded now, nothing read later */
+    if (paths_data_file("policies.ini", path, sizeof path) != CH_OK ||
+        flt_policy_load(path, cfg_get(cfg, "serve", "policy_override"), &policy, err, sizeof err) !=
+            CH_OK) {
+        fprintf(stderr, "chouette serve: %s\n", err[0] ? err : "policies.ini: path too long");
+        goto out;
+    }
+    s.policy = policy;
+    for (size_t i = 0; i < SRV_LANG_COUNT; i++) {
+        char rel[32];
+        snprintf(rel, sizeof rel, "i18n/%s.ini", srv_langs[i]);
+        if (paths_data_file(rel, path, sizeof path) != CH_OK ||
+            srv_i18n_load(path, srv_langs[i], &s.i18n[i], err, sizeof err) != CH_OK) {
+            fprintf(stderr, "chouette serve: %s\n", err[0] ? err : rel);
+            goto out;
+        }
+    }
+    if (paths_data_file("static", path, sizeof path) != CH_OK ||
+        srv_static_load(path, &s.files, err, sizeof err) != CH_OK) {
+        fprintf(stderr, "chouette serve: %s\n", err[0] ? err : "static: path too long");
+        goto out;
+    }
+    if (!(s.stats = srv_stats_new()))
+        goto out;
+    s.backend = &srv_backend_idx;
+
+    /* check the index once now, so a wrong --db fails at start, not at the first query */
+    idx_searcher *probe = NULL;
+    char *msg = NULL;
+    if (idx_searcher_open(db, &probe, &msg) != CH_OK) {
+        fprintf(stderr, "chouette serve: cannot open the index %s: %s\n", db,
+                msg ? msg : "unknown error");
+        free(msg);
+        goto out;
+    }
+    idx_searcher_close(probe);
+
+    /* SIGTERM and SIGINT are waited for by srv_http_run; block them before any thread starts
+     * so that every worker inherits the mask */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    srv_http_config hc = {.listen = listen,
+                          .db_path = db,
+                          .threads = (unsigned)threads,
+                          .timeout_s = (unsigned)timeout};
+    ch_status st = srv_http_run(&s, &hc, &stop, err, sizeof err);
+    if (st != CH_OK) {
+        fprintf(stderr, "chouette serve: %s\n", err[0] ? err : ch_status_str(st));
+        rc = st == CH_ERR_ARG ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
+        goto out;
+    }
+    rc = CLI_EXIT_OK;
+out:
+    srv_stats_free(s.stats);
+    srv_static_free(s.files);
+    for (size_t i = 0; i < SRV_LANG_COUNT; i++)
+        srv_i18n_free(s.i18n[i]);
+    flt_policy_free(policy);
+    srv_options_free(&s.opt);
+    cfg_free(cfg);
+    return rc;
 }

@@ -1,0 +1,359 @@
+#include "server/http.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/cli.h"
+
+/* One slot per worker thread: its searcher, opened on first use. */
+typedef struct {
+    atomic_int state; /* 0 free, 1 being claimed, 2 owned */
+    pthread_t owner;
+    idx_searcher *searcher;
+    struct timespec last_try; /* last open attempt or refresh */
+} worker_slot;
+
+typedef struct {
+    const srv_server *srv;
+    const srv_http_config *cfg;
+    char *csp;
+    worker_slot slots[SRV_MAX_THREADS + 2];
+} http_ctx;
+
+/* Per-request state, from the first call of the access handler to the completion callback. */
+typedef struct {
+    srv_params params;
+    struct MHD_PostProcessor *pp;
+    size_t body_bytes;
+    bool too_large, unsupported, is_post;
+    char key[64]; /* the form field being received */
+    buf_t value;  /* its value so far (MHD hands long values over in pieces) */
+    bool have_field;
+} req_state;
+
+static double since(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* The calling thread's slot, claimed on first use; NULL if the table is full. */
+static worker_slot *my_slot(http_ctx *c)
+{
+    pthread_t self = pthread_self();
+    size_t n = sizeof c->slots / sizeof c->slots[0];
+    for (size_t i = 0; i < n; i++)
+        if (atomic_load(&c->slots[i].state) == 2 && pthread_equal(c->slots[i].owner, self))
+            return &c->slots[i];
+    for (size_t i = 0; i < n; i++) {
+        int expect = 0;
+        if (atomic_compare_exchange_strong(&c->slots[i].state, &expect, 1)) {
+            c->slots[i].owner = self;
+            c->slots[i].searcher = NULL;
+            c->slots[i].last_try = (struct timespec){0, 0};
+            atomic_store(&c->slots[i].state, 2);
+            return &c->slots[i];
+        }
+    }
+    return NULL;
+}
+
+/* This thread's searcher, opened or refreshed at most once per SRV_REFRESH_INTERVAL_S. */
+static idx_searcher *my_searcher(http_ctx *c)
+{
+    worker_slot *w = my_slot(c);
+    if (!w)
+        return NULL;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    bool due = (w->last_try.tv_sec == 0 && w->last_try.tv_nsec == 0) ||
+               since(&w->last_try, &now) >= SRV_REFRESH_INTERVAL_S;
+    if (!due)
+        return w->searcher;
+    w->last_try = now;
+    if (!w->searcher) {
+        /* errors are not logged here: the message could name paths only, but one line per
+         * request would flood; /healthz and the 503 page say enough */
+        if (idx_searcher_open(c->cfg->db_path, &w->searcher, NULL) != CH_OK)
+            w->searcher = NULL;
+    } else if (idx_searcher_refresh(w->searcher) != CH_OK) {
+        idx_searcher_close(w->searcher);
+        w->searcher = NULL;
+        if (idx_searcher_open(c->cfg->db_path, &w->searcher, NULL) != CH_OK)
+            w->searcher = NULL;
+    }
+    return w->searcher;
+}
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   size_t key_size, const char *value, size_t value_size)
+{
+    (void)kind;
+    srv_params *p = cls;
+    ch_status st = srv_params_add(p, key, key_size, value ? value : "", value ? value_size : 0);
+    return st == CH_ERR_NOMEM ? MHD_NO : MHD_YES; /* past a limit: keep going, flag is set */
+}
+
+static void flush_field(req_state *r)
+{
+    if (!r->have_field)
+        return;
+    if (srv_params_add(&r->params, r->key, strlen(r->key), buf_str(&r->value), r->value.len) ==
+        CH_ERR_NOMEM)
+        r->params.overflow = true;
+    buf_reset(&r->value);
+    r->have_field = false;
+}
+
+static enum MHD_Result post_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *filename, const char *content_type,
+                                  const char *transfer_encoding, const char *data, uint64_t off,
+                                  size_t size)
+{
+    (void)kind;
+    (void)filename;
+    (void)content_type;
+    (void)transfer_encoding;
+    req_state *r = cls;
+    if (off == 0 || !r->have_field || strcmp(key, r->key) != 0) {
+        flush_field(r);
+        if (strlen(key) >= sizeof r->key) {
+            r->params.overflow = true;
+            return MHD_YES;
+        }
+        memcpy(r->key, key, strlen(key) + 1);
+        r->have_field = true;
+    }
+    if (size && buf_append(&r->value, data, size) != CH_OK) {
+        if (strcmp(key, "q") == 0)
+            r->params.too_long = true;
+        r->params.overflow = true;
+    }
+    return MHD_YES;
+}
+
+static void request_done(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    req_state *r = *con_cls;
+    if (!r)
+        return;
+    if (r->pp)
+        MHD_destroy_post_processor(r->pp);
+    buf_free(&r->value);
+    srv_params_free(&r->params);
+    free(r);
+    *con_cls = NULL;
+}
+
+static bool add_headers(http_ctx *c, struct MHD_Response *resp, const srv_response *sr)
+{
+    bool ok =
+        MHD_add_response_header(resp, "Content-Type", sr->content_type) == MHD_YES &&
+        MHD_add_response_header(resp, "Content-Security-Policy", c->csp) == MHD_YES &&
+        MHD_add_response_header(resp, "Cache-Control",
+                                sr->cacheable ? "public, max-age=86400" : "no-store") == MHD_YES;
+    for (size_t i = 0; ok && srv_security_headers[i]; i += 2)
+        ok = MHD_add_response_header(resp, srv_security_headers[i], srv_security_headers[i + 1]) ==
+             MHD_YES;
+    if (ok && sr->allow)
+        ok = MHD_add_response_header(resp, "Allow", sr->allow) == MHD_YES;
+    if (ok && sr->allow_origin)
+        ok = MHD_add_response_header(resp, "Access-Control-Allow-Origin", sr->allow_origin) ==
+                 MHD_YES &&
+             MHD_add_response_header(resp, "Vary", "Origin") == MHD_YES;
+    return ok;
+}
+
+static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char *url,
+                              const char *method, const char *version, const char *upload_data,
+                              size_t *upload_data_size, void **con_cls)
+{
+    (void)version;
+    http_ctx *c = cls;
+    req_state *r = *con_cls;
+    if (!r) {
+        r = calloc(1, sizeof *r);
+        if (!r)
+            return MHD_NO; /* closes this connection only */
+        srv_params_init(&r->params);
+        buf_init(&r->value, SRV_MAX_POST_BYTES);
+        r->is_post = strcmp(method, "POST") == 0;
+        if (r->is_post) {
+            r->pp = MHD_create_post_processor(conn, 1024, post_field, r);
+            if (!r->pp)
+                r->unsupported = true;
+        }
+        *con_cls = r;
+        return MHD_YES;
+    }
+    if (r->is_post && *upload_data_size) {
+        r->body_bytes += *upload_data_size;
+        if (r->body_bytes > SRV_MAX_POST_BYTES)
+            r->too_large = true;
+        else if (r->pp && MHD_post_process(r->pp, upload_data, *upload_data_size) != MHD_YES)
+            r->unsupported = true;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    flush_field(r);
+
+    /* the query string first: its first q, mode ... win over the body's */
+    srv_params all;
+    srv_params_init(&all);
+    MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &all);
+    for (size_t i = 0; i < r->params.n; i++)
+        srv_params_add(&all, r->params.v[i].key, strlen(r->params.v[i].key), r->params.v[i].value,
+                       r->params.v[i].vlen);
+    all.overflow = all.overflow || r->params.overflow;
+    all.too_long = all.too_long || r->params.too_long;
+
+    srv_request req = {
+        .method = method,
+        .path = url,
+        .host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST),
+        .accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT),
+        .accept_language =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE),
+        .origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin"),
+        .params = &all,
+        .body_too_large = r->too_large,
+        .body_unsupported = r->unsupported,
+    };
+    srv_response sr;
+    srv_response_init(&sr);
+    srv_handle(c->srv, my_searcher(c), &req, &sr);
+    srv_params_free(&all);
+
+    size_t len = 0;
+    const void *body = srv_response_body(&sr, &len);
+    struct MHD_Response *resp =
+        sr.static_body ? MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_PERSISTENT)
+                       : MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+    enum MHD_Result ret = MHD_NO;
+    if (resp && add_headers(c, resp, &sr))
+        ret = MHD_queue_response(conn, sr.status, resp);
+    if (resp)
+        MHD_destroy_response(resp);
+    srv_response_free(&sr);
+    return ret;
+}
+
+/* "127.0.0.1:8080", "[::1]:8080" -> a socket address. */
+static bool parse_listen(const char *s, struct sockaddr_storage *ss, bool *v6)
+{
+    char host[64];
+    const char *port;
+    memset(ss, 0, sizeof *ss);
+    if (s[0] == '[') {
+        const char *close = strchr(s, ']');
+        if (!close || close[1] != ':' || (size_t)(close - s - 1) >= sizeof host)
+            return false;
+        memcpy(host, s + 1, (size_t)(close - s - 1));
+        host[close - s - 1] = '\0';
+        port = close + 2;
+    } else {
+        const char *colon = strrchr(s, ':');
+        if (!colon || (size_t)(colon - s) >= sizeof host)
+            return false;
+        memcpy(host, s, (size_t)(colon - s));
+        host[colon - s] = '\0';
+        port = colon + 1;
+    }
+    long p;
+    if (!cli_parse_long(port, 0, 65535, &p))
+        return false;
+    struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+    if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
+        a4->sin_family = AF_INET;
+        a4->sin_port = htons((uint16_t)p);
+        *v6 = false;
+        return true;
+    }
+    if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((uint16_t)p);
+        *v6 = true;
+        return true;
+    }
+    return false;
+}
+
+ch_status srv_http_run(const srv_server *s, const srv_http_config *cfg, const sigset_t *stop,
+                       char *err, size_t errlen)
+{
+    ch_status st = CH_OK;
+    struct MHD_Daemon *d = NULL;
+    struct sockaddr_storage ss;
+    bool v6 = false;
+    http_ctx *c = calloc(1, sizeof *c);
+    if (!c)
+        return CH_ERR_NOMEM;
+    c->srv = s;
+    c->cfg = cfg;
+    if (!(c->csp = srv_csp_value(&s->opt))) {
+        st = CH_ERR_NOMEM;
+        goto out;
+    }
+    if (!parse_listen(cfg->listen, &ss, &v6)) {
+        snprintf(err, errlen, "--listen %s: want ADDR:PORT (e.g. 127.0.0.1:8080)", cfg->listen);
+        st = CH_ERR_ARG;
+        goto out;
+    }
+    unsigned threads = cfg->threads;
+    if (threads == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = n > 0 ? (unsigned)n : 1;
+    }
+    if (threads > SRV_MAX_THREADS)
+        threads = SRV_MAX_THREADS;
+    unsigned timeout = cfg->timeout_s ? cfg->timeout_s : SRV_CONNECTION_TIMEOUT_S;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | (v6 ? MHD_USE_IPv6 : 0);
+    d = MHD_start_daemon(flags, 0, NULL, NULL, answer, c, MHD_OPTION_SOCK_ADDR,
+                         (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+                         (unsigned int)(threads > 1 ? threads : 0), MHD_OPTION_CONNECTION_LIMIT,
+                         (unsigned int)SRV_CONNECTION_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                         (unsigned int)SRV_PER_IP_CONNECTION_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT,
+                         timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SRV_CONNECTION_MEMORY,
+                         MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
+                         MHD_OPTION_NOTIFY_COMPLETED, request_done, c, MHD_OPTION_END);
+    if (!d) {
+        snprintf(err, errlen, "cannot listen on %s (address in use or not available)", cfg->listen);
+        st = CH_ERR_IO;
+        goto out;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    char addr[INET6_ADDRSTRLEN] = "?";
+    if (v6)
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, addr, sizeof addr);
+    else
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, addr, sizeof addr);
+    fprintf(stderr, "chouette serve: listening on %s%s%s:%u with %u threads\n", v6 ? "[" : "", addr,
+            v6 ? "]" : "", info ? (unsigned)info->port : 0u, threads);
+    fflush(stderr);
+
+    int sig = 0;
+    while (sigwait(stop, &sig) != 0)
+        ;
+    fprintf(stderr, "chouette serve: stopping (signal %d)\n", sig);
+    MHD_stop_daemon(d);
+out:
+    for (size_t i = 0; i < sizeof c->slots / sizeof c->slots[0]; i++)
+        if (c->slots[i].searcher)
+            idx_searcher_close(c->slots[i].searcher);
+    free(c->csp);
+    free(c);
+    return st;
+}

@@ -1,0 +1,38 @@
+/* The libmicrohttpd listener: a thread pool (one worker per core) with epoll, explicit limits,
+ * one idx_searcher per worker thread (opened on first use, refreshed at most once a second),
+ * and srv_handle() for every request. No access log: nothing about a request is written
+ * anywhere. */
+#ifndef CHOUETTE_SERVER_HTTP_H
+#define CHOUETTE_SERVER_HTTP_H
+
+#include <signal.h>
+#include <stdbool.h>
+
+#include "server/server.h"
+
+/* Named limits of the listener (docs/API.md). */
+#define SRV_CONNECTION_LIMIT 512          /* connections open at once, whole server */
+#define SRV_PER_IP_CONNECTION_LIMIT 32    /* connections open at once from one address */
+#define SRV_CONNECTION_TIMEOUT_S 15       /* idle connection closed after this (slowloris) */
+#define SRV_CONNECTION_MEMORY (32 * 1024) /* per connection: request line + headers */
+#define SRV_MAX_THREADS 64
+#define SRV_REFRESH_INTERVAL_S 1 /* a worker follows new index commits this often */
+
+extern const srv_backend srv_backend_idx;
+
+typedef struct {
+    const char *listen;  /* "ADDR:PORT" or "[V6]:PORT"; port 0 picks a free one */
+    const char *db_path; /* the index (directory or stub file) */
+    unsigned threads;    /* 0: one per core */
+    unsigned timeout_s;  /* 0: SRV_CONNECTION_TIMEOUT_S */
+} srv_http_config;
+
+/* Serve s on cfg->listen until SIGTERM or SIGINT arrives (the caller has blocked both in every
+ * thread; this function waits for them with sigwait). Prints one line to stderr once listening
+ * ("chouette serve: listening on ADDR:PORT with N threads"), nothing per request. Returns
+ * CH_OK after a clean shutdown; CH_ERR_ARG for a bad listen address, CH_ERR_IO when the
+ * socket cannot be bound, CH_ERR_NOMEM. err gets a message. */
+ch_status srv_http_run(const srv_server *s, const srv_http_config *cfg, const sigset_t *stop,
+                       char *err, size_t errlen);
+
+#endif

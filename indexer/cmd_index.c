@@ -18,6 +18,7 @@ static const char usage_text[] =
     "  --lists DIR       category lists (UT1 layout, see 'chouette lists') for XC terms\n"
     "  --reclassify      rewrite documents even when unchanged (after a lists update)\n"
     "  --wait SECONDS    wait this long for another writer's lock (default 10)\n"
+    "  --batch N         commit every N documents (default 1000)\n"
     "  -h, --help        show this help\n"
     "\n"
     "A summary goes to stderr at the end. Exit status: 0 success, 1 a WARC file could not be\n"
@@ -54,7 +55,7 @@ int cmd_index(int argc, char **argv)
     int rc = CLI_EXIT_FAILURE;
     const char *db = NULL, *lists_dir = NULL;
     bool reclassify = false;
-    long wait_s = 10;
+    long wait_s = 10, batch = 0;
     const char **paths = calloc((size_t)argc + 1, sizeof *paths);
     size_t n = 0;
     flt_lists *lists = NULL;
@@ -66,7 +67,8 @@ int cmd_index(int argc, char **argv)
     }
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--db") == 0 || strcmp(a, "--lists") == 0 || strcmp(a, "--wait") == 0) {
+        if (strcmp(a, "--db") == 0 || strcmp(a, "--lists") == 0 || strcmp(a, "--wait") == 0 ||
+            strcmp(a, "--batch") == 0) {
             if (i + 1 >= argc) {
                 rc = usage_error("missing value after", a);
                 goto out;
@@ -76,7 +78,10 @@ int cmd_index(int argc, char **argv)
                 db = v;
             else if (a[2] == 'l')
                 lists_dir = v;
-            else if (!cli_parse_long(v, 0, 86400, &wait_s)) {
+            else if (a[2] == 'b' && !cli_parse_long(v, 1, 1000000, &batch)) {
+                rc = usage_error("bad --batch value", v);
+                goto out;
+            } else if (a[2] == 'w' && !cli_parse_long(v, 0, 86400, &wait_s)) {
                 rc = usage_error("bad --wait value", v);
                 goto out;
             }
@@ -112,6 +117,7 @@ int cmd_index(int argc, char **argv)
     idx_writer_opts opts = {.lists = lists,
                             .reclassify = reclassify,
                             .lock_wait_s = (double)wait_s,
+                            .batch_docs = (size_t)batch,
                             .progress = progress ? on_progress : NULL};
     ch_status st = idx_writer_open(db, &opts, &w, &err);
     if (st) {

@@ -93,7 +93,8 @@ typedef struct {
     size_t block_len;
 } warc_record_spec;
 
-/* Open path for appending WARC records, creating it (mode 0644) if needed. Records are gzipped,
+/* Open path for appending WARC records, creating it (mode 0644) if needed; an existing file
+ * keeps its contents and warc_writer_size starts at its size. Records are gzipped,
  * one member each, when path ends in ".gz"; plain otherwise. On success *out is the writer
  * (freed by warc_writer_close); on failure *out is NULL and CH_ERR_IO (errno set) or
  * CH_ERR_NOMEM is returned. */
@@ -155,7 +156,8 @@ typedef struct {
 /* Counters kept by a reader. */
 typedef struct {
     uint64_t records;       /* records returned */
-    uint64_t skipped;       /* records skipped: bad headers, over a cap, torn, corrupt gzip */
+    uint64_t skipped;       /* records skipped: bad headers, over a cap, torn; a damaged gzip
+                               member counts once however many records it held */
     uint64_t garbage_bytes; /* bytes between records that were not part of any record */
     ch_status last_error;   /* status of the last problem met (CH_OK if none) */
 } warc_reader_stats;

@@ -450,7 +450,6 @@ static ch_status one_result(buf_t *out, const srv_server *s, const srv_query *q,
         if (res->more_from_site && res->site && srv_site_valid(res->site)) {
             TRY(buf_append_str(&more, "site:"));
             TRY(buf_append_str(&more, res->site));
-            TRY(buf_append_char(&more, ' '));
             TRY(query_without(&more, q->q, "site:", NULL));
             TRY(buf_append_str(&link, "<a href=\""));
             TRY(srv_search_url(&link, q, buf_str(&more), 0, -1));

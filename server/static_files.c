@@ -65,7 +65,7 @@ ch_status srv_static_add(srv_static_files *f, const char *name, const void *data
     if (f->n >= SRV_STATIC_MAX_FILES || len > SRV_STATIC_MAX_FILE_BYTES)
         return CH_ERR_LIMIT;
     char *n = strdup(name);
-    char *d = malloc(len ? len : 1);
+    char *d = malloc(len + 1); /* NUL-terminated too, for text files */
     if (!n || !d) {
         free(n);
         free(d);
@@ -73,6 +73,7 @@ ch_status srv_static_add(srv_static_files *f, const char *name, const void *data
     }
     if (len)
         memcpy(d, data, len);
+    d[len] = '\0';
     f->f[f->n] = (static_file){n, d, len, type_of(name)};
     f->n++;
     return CH_OK;

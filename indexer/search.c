@@ -31,9 +31,16 @@
 #include "indexer/lang.h"
 #include "indexer/xapian/xap.h"
 
-#define IDX_RANK_WEIGHT 2.0 /* weight the static rank may add (BM25 weights are ~5-30) */
-#define IDX_BM25_K1 1.2
-#define IDX_BM25_B 0.5
+/* Ranking parameters, tuned with bench/bench_search.sh (-D overrides for tuning runs). */
+#ifndef IDX_RANK_WEIGHT
+#define IDX_RANK_WEIGHT 1.0 /* weight the static rank may add (BM25 weights are ~5-30) */
+#endif
+#ifndef IDX_BM25_K1
+#define IDX_BM25_K1 1.6
+#endif
+#ifndef IDX_BM25_B
+#define IDX_BM25_B 0.3
+#endif
 #define IDX_WINDOW_FACTOR 4u   /* a page picks among the next per_page * this results */
 #define IDX_SNIPPET_BYTES 240u /* about this much text in a snippet */
 #define IDX_FEW_RESULTS 3u     /* fewer results than this: offer a spelling correction */

@@ -1,0 +1,485 @@
+#!/usr/bin/env python3
+"""Writes tests/fixtures/labelled/: short HTML pages, French and English, one folder per label.
+
+The sentences below were written by hand for Chouette (they imitate the landing pages of each
+kind of site; nothing is copied from a real site). Each page draws a title and a few sentences
+from its pool with a fixed seed, so the output is reproducible. Pages alternate between
+tune/ (lists may be tuned against them) and heldout/ (never looked at while tuning; the numbers
+in docs/FILTERS.md are given for both halves).
+
+Every page has a canonical URL on a neutral host (siteNNN.example), so that the URL words do
+not give the label away and the UT1 lists do not decide: the phrase classifier is measured.
+
+    python3 bench/filters/gen_labelled.py [OUTDIR]
+"""
+import html
+import os
+import random
+import sys
+
+POOLS = {
+    # ---------------------------------------------------------------- hidden categories
+    "adult": {
+        "fr": {
+            "titles": ["Vidéos porno gratuites en HD", "Sexe amateur : les meilleures vidéos",
+                       "Webcams sexe en direct", "Films X gratuits", "Photos de femmes nues",
+                       "Salopes chaudes près de chez toi", "Le tube porno français",
+                       "Plan cul gratuit ce soir", "Actrices X du moment"],
+            "body": ["Des milliers de vidéos porno gratuites mises à jour chaque jour.",
+                     "Regarde des salopes amateurs se faire baiser devant la caméra.",
+                     "Sexe hard, sodomie, fellation : toutes les catégories sont là.",
+                     "Nos modèles se déshabillent en direct sur leur webcam sexe.",
+                     "Entre ici seulement si tu es majeur : contenu pornographique explicite.",
+                     "Une grosse bite, une chatte mouillée et une partie à trois torride.",
+                     "Les meilleures scènes de cul de l'année, classées par les membres.",
+                     "Femmes mûres, étudiantes coquines et couples échangistes en vidéo X.",
+                     "Télécharge gratuitement des films X complets en haute définition.",
+                     "Trouve un plan cul rapide avec des femmes chaudes de ta région.",
+                     "Strip-tease intégral et masturbation en live, sans abonnement.",
+                     "Porno français gratuit : des heures de sexe amateur non censuré.",
+                     "Des seins nus, des fesses et des vidéos érotiques très osées.",
+                     "Éjaculation, gorge profonde et gang bang : les vidéos les plus vues."]},
+        "en": {
+            "titles": ["Free Porn Videos", "Hot Amateur Sex Tube", "Live Sex Cams",
+                       "XXX Movies Free", "Nude Girls Gallery", "Hardcore Porn Tube",
+                       "Horny Milfs Near You", "Best Adult Videos Online"],
+            "body": ["Thousands of free porn videos updated every day.",
+                     "Watch horny amateur girls getting fucked on camera.",
+                     "Hardcore sex, anal, blowjob and cumshot videos in full HD.",
+                     "Our naked cam girls strip live for you, no credit card needed.",
+                     "You must be 18 or older to enter: this site contains explicit sexual content.",
+                     "Big tits, wet pussy and a hot threesome in the best xxx scenes.",
+                     "Hot milfs and teen sluts (18+) in uncensored hardcore porn.",
+                     "Download full length xxx movies for free.",
+                     "Meet horny singles tonight for a hot hookup and casual sex.",
+                     "Lesbian porn, masturbation and deepthroat clips sorted by popularity.",
+                     "Nude pics and erotic videos of busty babes.",
+                     "Our xxx tube has the hottest porn stars fucking hard.",
+                     "Join now for unlimited access to our hardcore adult videos."]},
+    },
+    "violence": {
+        "fr": {
+            "titles": ["Vidéos choc : les plus violentes", "Images trash sans censure",
+                       "Combats de rue filmés", "Le site gore", "Accidents mortels en vidéo"],
+            "body": ["Des images choc que les médias n'osent pas montrer.",
+                     "Décapitation filmée, cadavres mutilés : âmes sensibles s'abstenir.",
+                     "Une bagarre de rue qui finit en passage à tabac, la victime est au sol.",
+                     "Nous publions chaque jour les vidéos les plus gore du web.",
+                     "Torture et massacre : regarde ce que les autres sites cachent.",
+                     "Un homme égorgé en pleine rue, la vidéo complète sans flou.",
+                     "Compilation d'accidents mortels, du sang partout.",
+                     "Lynchage filmé au téléphone : les images circulent, regarde-les ici.",
+                     "Comment tuer quelqu'un sans laisser de traces, le guide.",
+                     "Les pires fusillades filmées par des caméras de surveillance."]},
+        "en": {
+            "titles": ["Shock Videos Uncensored", "Real Gore Site", "Street Fights Caught on Camera",
+                       "Death Videos", "Brutal Beatings Compilation"],
+            "body": ["The most brutal shock videos the mainstream media will not show you.",
+                     "Real beheading footage and mutilated corpses, uncensored.",
+                     "A street fight turns into a savage beating, blood everywhere.",
+                     "We post new gore videos every day: real deaths, real blood.",
+                     "Torture and massacre footage that other sites remove.",
+                     "Watch a man being stabbed to death, full video with no blur.",
+                     "Fatal accident compilation with graphic injuries.",
+                     "How to kill someone and get away with it, step by step.",
+                     "Execution videos from war zones, graphic content.",
+                     "Brutal knockouts and bloody fights ranked by our users."]},
+    },
+    "gambling": {
+        "fr": {
+            "titles": ["Casino en ligne : bonus de bienvenue", "Paris sportifs : cotes boostées",
+                       "Machines à sous gratuites", "Poker en ligne argent réel",
+                       "Roulette en ligne"],
+            "body": ["Inscris-toi et reçois 200 € de bonus sur ton premier dépôt.",
+                     "Mise sur le match de ce soir, cotes boostées sur le vainqueur.",
+                     "Jouez aux machines à sous et décrochez le jackpot progressif.",
+                     "Tables de poker en ligne ouvertes 24h/24, tournois freeroll chaque jour.",
+                     "Roulette, blackjack et baccara avec croupiers en direct.",
+                     "Pariez en direct pendant la rencontre et encaissez vos gains.",
+                     "Casino en ligne agréé : retraits rapides et tours gratuits.",
+                     "Pronostics gratuits et paris combinés pour gagner gros.",
+                     "Dépôt minimum de 10 €, les gains sont versés en 24 heures.",
+                     "Code promo exclusif : 50 free spins sur les slots."]},
+        "en": {
+            "titles": ["Online Casino Welcome Bonus", "Sports Betting Odds", "Free Slots Jackpot",
+                       "Real Money Poker", "Live Roulette Online"],
+            "body": ["Sign up and get a 200% deposit bonus plus 100 free spins.",
+                     "Bet on tonight's game with boosted odds on the winner.",
+                     "Spin the slots and hit the progressive jackpot.",
+                     "Real money poker tables open around the clock, daily freerolls.",
+                     "Live dealer roulette, blackjack and baccarat.",
+                     "Place in-play bets during the match and cash out your winnings.",
+                     "Licensed online casino with fast withdrawals.",
+                     "Free betting tips and accumulator picks to win big.",
+                     "Minimum deposit 10 dollars, payouts within 24 hours.",
+                     "Use our bonus code for a no deposit casino bonus."]},
+    },
+    "drugs": {
+        "fr": {
+            "titles": ["Acheter du cannabis en ligne", "Graines de beuh livrées discrètement",
+                       "Cultiver son herbe", "Boutique de champignons hallucinogènes",
+                       "Où trouver de la coke"],
+            "body": ["Commande ta weed en ligne, livraison discrète en 48 heures.",
+                     "Nos graines de cannabis donnent des têtes très chargées en THC.",
+                     "Rouler un joint parfait : le tuto pour bien fumer ta beuh.",
+                     "Champignons magiques et truffes hallucinogènes en vente libre chez nous.",
+                     "Le meilleur shit et la meilleure herbe, prix dégressifs.",
+                     "Cocaïne pure, ecstasy et MDMA : paiement en bitcoin.",
+                     "Culture en intérieur : lampes, engrais et conseils pour une récolte de beuh.",
+                     "Comment planer plus longtemps en mélangeant les produits.",
+                     "Dealer en ligne de confiance, résine et pollen en stock.",
+                     "Fais pousser ta propre marijuana sur ton balcon."]},
+        "en": {
+            "titles": ["Buy Weed Online", "Cannabis Seeds Shop", "Grow Your Own Marijuana",
+                       "Magic Mushrooms Store", "Get High Guide"],
+            "body": ["Order weed online with discreet delivery in 48 hours.",
+                     "Our feminized cannabis seeds grow buds loaded with THC.",
+                     "How to roll the perfect joint and get really stoned.",
+                     "Magic mushrooms and psilocybin truffles for sale.",
+                     "Top shelf marijuana, hash and edibles at low prices.",
+                     "Pure cocaine, ecstasy pills and MDMA, pay with bitcoin.",
+                     "Indoor grow guide: lights, nutrients and harvesting your bud.",
+                     "How to get high faster and make your trip last longer.",
+                     "Trusted online dealer, hash and kief in stock.",
+                     "Buy LSD tabs and get them shipped in stealth packaging."]},
+    },
+    "hate": {
+        "fr": {
+            "titles": ["La vérité sur le grand remplacement", "Réveil de la race blanche",
+                       "Dehors les envahisseurs", "Le forum nationaliste", "Contre l'invasion"],
+            "body": ["Les immigrés sont des parasites qui détruisent notre race.",
+                     "La race blanche doit se réveiller face au grand remplacement.",
+                     "Les juifs contrôlent les banques et les médias, ouvrez les yeux.",
+                     "Ces sous-hommes n'ont rien à faire dans notre pays.",
+                     "Rejoins notre groupe pour défendre la pureté de la race.",
+                     "La Shoah est un mensonge inventé pour nous culpabiliser.",
+                     "Les musulmans sont une invasion qu'il faut chasser par la force.",
+                     "Sales bougnoules et négros, rentrez chez vous.",
+                     "Heil et 88 à tous les camarades du mouvement.",
+                     "Les homosexuels sont des malades à éliminer de la société."]},
+        "en": {
+            "titles": ["White Pride Worldwide", "The Truth About the Great Replacement",
+                       "Race War Now", "Nationalist Forum", "Stop the Invasion"],
+            "body": ["Immigrants are vermin destroying our white race.",
+                     "White people must wake up to the great replacement.",
+                     "The jews control the banks and the media, open your eyes.",
+                     "These subhumans do not belong in our nation.",
+                     "Join our brotherhood to defend the purity of the white race.",
+                     "The holocaust never happened, it is a hoax to make us feel guilty.",
+                     "Muslims are an invasion that must be driven out by force.",
+                     "Sieg heil and 88 to all our comrades, white power.",
+                     "Gays are degenerates who should be removed from society.",
+                     "The coming race war will cleanse our country."]},
+    },
+    "shopping": {
+        "fr": {
+            "titles": ["Soldes d'hiver : jusqu'à -70 %", "Votre panier", "Promo chaussures",
+                       "Vente flash électroménager", "Livraison gratuite dès 25 €"],
+            "body": ["Ajoutez l'article au panier et profitez de la livraison gratuite.",
+                     "Prix barré : 89,99 € au lieu de 129,99 €, stock limité.",
+                     "Paiement sécurisé par carte bancaire, en 3 fois sans frais.",
+                     "Retours gratuits sous 30 jours, satisfait ou remboursé.",
+                     "Code promo de -20 % sur toute la boutique jusqu'à dimanche.",
+                     "Plus que 3 articles en stock, commandez vite.",
+                     "Les clients qui ont acheté cet article ont aussi acheté.",
+                     "Vente flash : les meilleures offres du jour en électroménager.",
+                     "Choisissez votre taille et votre couleur puis validez votre commande.",
+                     "Livraison express en 24 heures, suivi de colis en ligne."]},
+        "en": {
+            "titles": ["Winter Sale Up To 70% Off", "Your Shopping Cart", "Shoes Deals",
+                       "Flash Sale", "Free Shipping Over $25"],
+            "body": ["Add to cart and enjoy free shipping on orders over $25.",
+                     "Was $129.99, now $89.99, limited stock.",
+                     "Secure checkout with credit card or PayPal.",
+                     "Free returns within 30 days, money back guarantee.",
+                     "Use promo code SAVE20 at checkout for 20% off everything.",
+                     "Only 3 left in stock, order soon.",
+                     "Customers who bought this item also bought.",
+                     "Today's deals: the best discounts on home appliances.",
+                     "Select your size and color, then proceed to checkout.",
+                     "Express delivery in 24 hours with order tracking."]},
+    },
+    "chat": {
+        "fr": {
+            "titles": ["Tchat gratuit sans inscription", "Salon de discussion ados",
+                       "Chat en ligne", "Discute avec des inconnus", "Tchatche entre amis"],
+            "body": ["Rejoins le salon de tchat et discute avec des inconnus en direct.",
+                     "Pas besoin d'inscription : choisis un pseudo et entre dans le chat.",
+                     "Plus de 2 000 connectés en ce moment dans nos salons de discussion.",
+                     "Discussion privée, webcam et messagerie instantanée gratuites.",
+                     "Le tchat des ados : fais de nouvelles rencontres chaque jour.",
+                     "Envoie un message privé à n'importe quel membre connecté.",
+                     "Salons par région et par âge pour tchatter tranquille.",
+                     "Chat roulette : tombe au hasard sur quelqu'un et discute en vidéo."]},
+        "en": {
+            "titles": ["Free Chat Rooms", "Teen Chat", "Talk to Strangers", "Online Chat Now",
+                       "Random Video Chat"],
+            "body": ["Join our free chat rooms and talk to strangers live.",
+                     "No registration: pick a nickname and start chatting.",
+                     "Over 2,000 users online right now in our chat rooms.",
+                     "Private messaging, webcam chat and instant messenger for free.",
+                     "Teen chat room: meet new friends every day.",
+                     "Send a private message to any member who is online.",
+                     "Chat rooms by country and by age, chat anonymously.",
+                     "Random video chat: get paired with a stranger instantly."]},
+    },
+    "dating": {
+        "fr": {
+            "titles": ["Rencontres célibataires", "Site de rencontre gratuit",
+                       "Trouve l'âme sœur", "Rencontre près de chez toi", "Célibataires de ta ville"],
+            "body": ["Des milliers de célibataires vous attendent sur notre site de rencontre.",
+                     "Inscription gratuite : créez votre profil et trouvez l'âme sœur.",
+                     "Faites des rencontres sérieuses avec des célibataires de votre région.",
+                     "Femmes et hommes célibataires cherchent une relation durable.",
+                     "Notre algorithme vous propose chaque jour des profils compatibles.",
+                     "Envoyez un flirt et commencez à discuter avec votre match.",
+                     "Rencontre coquine ou histoire d'amour, à vous de choisir.",
+                     "Déjà des milliers de couples formés grâce à notre site."]},
+        "en": {
+            "titles": ["Meet Singles", "Free Dating Site", "Find Your Soulmate",
+                       "Local Singles Tonight", "Online Dating"],
+            "body": ["Thousands of singles are waiting for you on our dating site.",
+                     "Free sign up: create your dating profile and find your soulmate.",
+                     "Meet local singles looking for a serious relationship.",
+                     "Single women and men looking for love and romance.",
+                     "Our matchmaking algorithm suggests compatible profiles every day.",
+                     "Send a wink and start chatting with your match.",
+                     "Casual dating or a long term relationship, you choose.",
+                     "Thousands of couples met through our online dating service."]},
+    },
+    "weapons": {
+        "fr": {
+            "titles": ["Armurerie en ligne", "Acheter une arme sans permis",
+                       "Munitions à prix cassés", "Couteaux de combat", "Fabriquer une arme"],
+            "body": ["Pistolets, fusils d'assaut et munitions livrés chez vous.",
+                     "Achetez une arme de poing sans permis ni justificatif.",
+                     "Cartouches de 9 mm et chargeurs grande capacité en promotion.",
+                     "Couteaux de combat, poings américains et matraques télescopiques.",
+                     "Plans pour fabriquer une arme à feu avec une imprimante 3D.",
+                     "Kalachnikov et AR-15 d'occasion, paiement en liquide.",
+                     "Silencieux et lunettes de visée pour carabine.",
+                     "Comment fabriquer une bombe artisanale avec des produits ménagers."]},
+        "en": {
+            "titles": ["Online Gun Store", "Buy Guns Without License", "Cheap Ammo",
+                       "Combat Knives", "Build Your Own Firearm"],
+            "body": ["Handguns, assault rifles and ammunition shipped to your door.",
+                     "Buy a pistol with no background check and no license.",
+                     "9mm ammo and high capacity magazines on sale.",
+                     "Combat knives, brass knuckles and expandable batons.",
+                     "Plans to build a ghost gun with a 3D printer.",
+                     "Used AK-47 and AR-15 rifles, cash only.",
+                     "Suppressors and rifle scopes for sale.",
+                     "How to make a pipe bomb with household chemicals."]},
+    },
+    # ---------------------------------------------------------------- safe, tricky
+    "safe-sexed": {
+        "fr": {
+            "titles": ["Éducation à la sexualité au collège", "La puberté expliquée aux ados",
+                       "Contraception : les différentes méthodes", "Le consentement",
+                       "Prévenir les infections sexuellement transmissibles"],
+            "body": ["L'éducation à la sexualité aborde le respect de soi et des autres.",
+                     "À la puberté, le corps change : poils, seins, voix, premières règles.",
+                     "Le préservatif protège du VIH et des infections sexuellement transmissibles.",
+                     "La pilule, l'implant et le stérilet sont des méthodes de contraception.",
+                     "Le consentement doit être libre et peut être retiré à tout moment.",
+                     "Les organes génitaux masculins et féminins : schéma légendé du manuel.",
+                     "Le sida est causé par le VIH ; le dépistage est gratuit et anonyme.",
+                     "Tu peux poser tes questions sur la sexualité à l'infirmière scolaire.",
+                     "La pornographie donne une image fausse de la sexualité, parlons-en.",
+                     "Les rapports sexuels ne sont jamais une obligation : apprendre à dire non."]},
+        "en": {
+            "titles": ["Sex Education for Teens", "Puberty Explained", "Contraception Methods",
+                       "Understanding Consent", "Preventing STIs"],
+            "body": ["Sex education covers respect, consent and healthy relationships.",
+                     "During puberty the body changes: hair, breasts, voice, periods.",
+                     "Condoms protect against HIV and sexually transmitted infections.",
+                     "The pill, the implant and the IUD are methods of contraception.",
+                     "Consent must be freely given and can be withdrawn at any time.",
+                     "Male and female reproductive organs: a labelled diagram.",
+                     "AIDS is caused by HIV; testing is free and confidential.",
+                     "You can ask the school nurse your questions about sexuality.",
+                     "Pornography gives a false picture of sex; talk about it with an adult you trust.",
+                     "Sexual intercourse is never an obligation: learning to say no."]},
+    },
+    "safe-health": {
+        "fr": {
+            "titles": ["Le cancer du sein : dépistage", "Drogues : les risques pour la santé",
+                       "L'alcool et les jeunes", "Dépression chez l'adolescent", "Vaccination"],
+            "body": ["L'autopalpation des seins aide à détecter une anomalie tôt.",
+                     "Le cannabis altère la mémoire et la concentration des adolescents.",
+                     "Drogues info service répond gratuitement au 0 800 23 13 13.",
+                     "La consommation d'alcool avant 18 ans nuit au développement du cerveau.",
+                     "Si tu te sens triste depuis longtemps, parles-en à un adulte ou au 3114.",
+                     "La cocaïne provoque des troubles du rythme cardiaque.",
+                     "Le vaccin contre le HPV protège contre le cancer du col de l'utérus.",
+                     "Le tabac tue un fumeur sur deux ; il existe des aides pour arrêter.",
+                     "Une overdose est une urgence médicale : appelle le 15.",
+                     "Le médecin examine la poitrine et prescrit une mammographie."]},
+        "en": {
+            "titles": ["Breast Cancer Screening", "Drugs and Your Health", "Alcohol and Teens",
+                       "Teen Depression", "Vaccines"],
+            "body": ["Breast self-examination helps to detect a lump early.",
+                     "Cannabis use affects memory and attention in teenagers.",
+                     "Heroin and other opioids can cause a fatal overdose.",
+                     "Drinking alcohol before 18 harms the developing brain.",
+                     "If you have felt sad for a long time, talk to an adult you trust.",
+                     "Cocaine causes heart rhythm problems and strokes.",
+                     "The HPV vaccine protects against cervical cancer.",
+                     "Smoking kills one smoker in two; help to quit is available.",
+                     "An overdose is a medical emergency: call emergency services.",
+                     "The doctor examines the breast and orders a mammogram."]},
+    },
+    "safe-biology": {
+        "fr": {
+            "titles": ["La reproduction humaine", "La fécondation", "La reproduction des plantes",
+                       "Le système nerveux", "La cellule"],
+            "body": ["La fécondation est la rencontre d'un spermatozoïde et d'un ovule.",
+                     "Chez les mammifères, le mâle et la femelle s'accouplent pour se reproduire.",
+                     "Le pollen est transporté par les insectes jusqu'au pistil de la fleur.",
+                     "L'embryon se développe dans l'utérus pendant neuf mois.",
+                     "Les testicules produisent les spermatozoïdes dès la puberté.",
+                     "Les neurones transmettent le message nerveux jusqu'aux muscles.",
+                     "La cellule possède un noyau qui contient l'ADN.",
+                     "Le lion tue sa proie et la dévore ; c'est un prédateur carnivore.",
+                     "Le cycle menstruel dure environ 28 jours.",
+                     "Les chromosomes sexuels X et Y déterminent le sexe de l'enfant."]},
+        "en": {
+            "titles": ["Human Reproduction", "Fertilisation", "Plant Reproduction",
+                       "The Nervous System", "The Cell"],
+            "body": ["Fertilisation is the fusion of a sperm cell and an egg.",
+                     "In mammals, males and females mate to reproduce.",
+                     "Insects carry pollen to the pistil of the flower.",
+                     "The embryo develops in the uterus for nine months.",
+                     "The testes produce sperm from puberty onwards.",
+                     "Neurons carry nerve impulses to the muscles.",
+                     "The cell has a nucleus that contains DNA.",
+                     "The lion kills its prey and eats it; it is a carnivorous predator.",
+                     "The menstrual cycle lasts about 28 days.",
+                     "The X and Y sex chromosomes determine the sex of the baby."]},
+    },
+    "safe-history": {
+        "fr": {
+            "titles": ["La Seconde Guerre mondiale", "La Shoah", "La Première Guerre mondiale",
+                       "La Résistance", "Le débarquement en Normandie"],
+            "body": ["La Seconde Guerre mondiale a fait plus de 60 millions de morts.",
+                     "Les nazis ont assassiné six millions de Juifs pendant la Shoah.",
+                     "Dans les camps d'extermination, les déportés étaient gazés.",
+                     "À Verdun, des centaines de milliers de soldats ont été tués.",
+                     "Les résistants sabotaient les voies ferrées et cachaient des armes.",
+                     "Le 6 juin 1944, les Alliés débarquent sur les plages de Normandie.",
+                     "L'idéologie raciste du régime nazi désignait les Juifs comme une race inférieure.",
+                     "Le devoir de mémoire : lutter contre l'antisémitisme et le racisme.",
+                     "Le massacre d'Oradour-sur-Glane a fait 643 victimes civiles.",
+                     "Hiroshima et Nagasaki sont détruites par deux bombes atomiques en 1945."]},
+        "en": {
+            "titles": ["World War II", "The Holocaust", "World War I", "The Resistance",
+                       "D-Day"],
+            "body": ["The Second World War killed more than 60 million people.",
+                     "The Nazis murdered six million Jews in the Holocaust.",
+                     "In the extermination camps, prisoners were gassed.",
+                     "At Verdun hundreds of thousands of soldiers were killed.",
+                     "Resistance fighters sabotaged railways and hid weapons.",
+                     "On 6 June 1944 the Allies landed on the beaches of Normandy.",
+                     "Nazi racist ideology called the Jews an inferior race.",
+                     "Remembrance: fighting antisemitism and racism today.",
+                     "The massacre at Oradour-sur-Glane killed 643 civilians.",
+                     "Hiroshima and Nagasaki were destroyed by two atomic bombs in 1945."]},
+    },
+    "safe-news": {
+        "fr": {
+            "titles": ["Faits divers : un braquage à Lyon", "Élections municipales",
+                       "Procès d'un trafiquant", "Météo : tempête sur la Bretagne",
+                       "Sport : victoire des Bleus"],
+            "body": ["Un homme armé a braqué une bijouterie ce matin ; personne n'a été blessé.",
+                     "Le conseil municipal a voté le budget de la cantine scolaire.",
+                     "Le tribunal a condamné le trafiquant de cannabis à cinq ans de prison.",
+                     "La tempête a arraché des arbres et coupé l'électricité.",
+                     "Les Bleus ont gagné trois buts à un en match amical.",
+                     "La police enquête sur un meurtre commis dans la nuit.",
+                     "Le ministre a annoncé un plan contre le harcèlement scolaire.",
+                     "Un incendie a détruit un entrepôt ; les pompiers sont intervenus.",
+                     "La guerre en Ukraine continue : de nouveaux bombardements cette nuit.",
+                     "Les jeux d'argent en ligne inquiètent les associations de prévention."]},
+        "en": {
+            "titles": ["Armed Robbery in Leeds", "Local Elections", "Drug Trafficker Sentenced",
+                       "Storm Hits the Coast", "Sport: Team Wins Final"],
+            "body": ["An armed man robbed a jewellery shop this morning; nobody was hurt.",
+                     "The council voted on the school canteen budget.",
+                     "The court sentenced the cocaine trafficker to five years in prison.",
+                     "The storm tore down trees and cut power to thousands.",
+                     "The team won the final three goals to one.",
+                     "Police are investigating a murder committed overnight.",
+                     "The minister announced a plan against bullying in schools.",
+                     "A fire destroyed a warehouse; firefighters were called.",
+                     "The war in Ukraine goes on, with new bombings overnight.",
+                     "Charities warn about the rise of online gambling among young people."]},
+    },
+    "safe-tech": {
+        "fr": {
+            "titles": ["Gérer les processus sous Linux", "Le shell Bash", "Python : les modules",
+                       "Git : les branches", "Réseau : le protocole TCP"],
+            "body": ["La commande kill envoie un signal à un processus ; kill -9 le termine.",
+                     "Un processus enfant hérite des descripteurs de fichiers de son parent.",
+                     "Pour exécuter le script, rendez-le exécutable avec chmod +x.",
+                     "La fonction strip() supprime les espaces au début et à la fin.",
+                     "Tuer le processus zombie ne suffit pas : il faut attendre son parent.",
+                     "Le nœud fils est ajouté à l'arbre DOM avec appendChild.",
+                     "L'attaque par force brute est bloquée après trois essais.",
+                     "Le mode adulte de l'application désactive le contrôle parental.",
+                     "Une exécution en arrière-plan se lance avec le caractère &.",
+                     "La branche principale est fusionnée après la revue de code."]},
+        "en": {
+            "titles": ["Managing Processes on Linux", "Bash Scripting", "Python Modules",
+                       "Git Branches", "TCP Explained"],
+            "body": ["The kill command sends a signal to a process; kill -9 terminates it.",
+                     "A child process inherits the file descriptors of its parent.",
+                     "To execute the script, make it executable with chmod +x.",
+                     "The strip() method removes leading and trailing whitespace.",
+                     "Killing a zombie process does not help: its parent must reap it.",
+                     "Append the child node to the DOM tree with appendChild.",
+                     "Execute the query and fetch all rows from the cursor.",
+                     "Adult accounts can manage the child accounts of the family.",
+                     "The master process forks a worker child for each connection.",
+                     "Strip debugging symbols from the binary to make it smaller.",
+                     "Abort the transaction and kill the hung thread.",
+                     "The shell executes commands and pipes the output of one into the next."]},
+    },
+}
+
+# Pages per label and language (about half go to tune/, half to heldout/).
+COUNTS = {"adult": 16, "violence": 7, "gambling": 7, "drugs": 7, "hate": 7, "shopping": 7,
+          "chat": 7, "dating": 7, "weapons": 7, "safe-sexed": 8, "safe-health": 8,
+          "safe-biology": 7, "safe-history": 8, "safe-news": 8, "safe-tech": 10}
+
+PAGE = """<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
+<link rel="canonical" href="https://www.site{n:03d}.example/page{n:03d}.html"></head>
+<body><h1>{title}</h1>
+{paras}
+</body></html>
+"""
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures/labelled"
+    rnd = random.Random(20240601)
+    n = 0
+    for label, langs in POOLS.items():
+        for lang in ("fr", "en"):
+            pool = langs[lang]
+            for i in range(COUNTS[label]):
+                n += 1
+                half = "tune" if i % 2 == 0 else "heldout"
+                title = pool["titles"][i % len(pool["titles"])]
+                k = rnd.randint(3, 5)
+                sents = rnd.sample(pool["body"], min(k, len(pool["body"])))
+                paras = "\n".join("<p>%s</p>" % html.escape(s) for s in sents)
+                d = os.path.join(out, half, label)
+                os.makedirs(d, exist_ok=True)
+                with open(os.path.join(d, "%s-%02d.html" % (lang, i + 1)), "w") as f:
+                    f.write(PAGE.format(lang=lang, title=html.escape(title), n=n, paras=paras))
+    print("wrote %d pages under %s" % (n, out))
+
+
+if __name__ == "__main__":
+    main()

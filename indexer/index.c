@@ -673,6 +673,9 @@ static bool worker_record(worker_ctx *c, lang_ident *li, const warc_record *rec)
     bool is_resource = rec->type == WARC_RESOURCE;
     if (rec->type != WARC_RESPONSE && rec->type != WARC_REVISIT && !is_resource)
         return true;
+    /* Resource records of other schemes are the crawler's own (wget's log and manifest). */
+    if (is_resource && (!rec->target_uri || strncasecmp(rec->target_uri, "http", 4) != 0))
+        return true;
     if (c->pass == 2) {
         item *r = item_new(IT_RECORD);
         if (!r || !queue_push(c->q, r))

@@ -28,6 +28,7 @@ test_pkgs=(
     python3
     curl
     strace
+    debhelper dpkg-dev build-essential fakeroot
 )
 
 want=("${build_pkgs[@]}" "${test_pkgs[@]}")

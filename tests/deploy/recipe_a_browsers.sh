@@ -60,6 +60,10 @@ assert urls["application/x-suggestions+json"] == ff["SuggestURLTemplate"], urls
 assert root.find("os:ShortName", ns).text == ff["Name"] == cr["DefaultSearchProviderName"]
 PY
 
+step "every page advertises /opensearch.xml (browser discovery)"
+curl -fsS "$D_BASE/" | grep -q '<link rel="search" type="application/opensearchdescription+xml" href="/opensearch.xml"' ||
+    fail "home page: no <link rel=search>"
+
 step "what a browser does with them: search, suggest, icon"
 search=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["DefaultSearchProviderSearchURL"])' "$D_TMP/chromium-policies.json")
 suggest=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["DefaultSearchProviderSuggestURL"])' "$D_TMP/chromium-policies.json")

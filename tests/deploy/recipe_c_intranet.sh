@@ -55,6 +55,7 @@ uris=$(for f in "$D_TMP/crawl"/*.warc.gz; do zcat "$f"; done | tr -d '\r' |
 bad=$(grep -v "^$intranet/" <<<"$uris" || true)
 [ -z "$bad" ] || fail "crawled outside the intranet host: $bad"
 grep -q "^$intranet/docs/one.html\$" <<<"$uris" || fail "docs/one.html not crawled"
+if grep -q '/private/' <<<"$uris"; then fail "robots.txt Disallow: /private/ not obeyed"; fi
 echo "$(wc -l <<<"$uris") URLs, all on $intranet"
 
 step "index the crawl"

@@ -28,6 +28,7 @@
 #define ROBOTS_CACHE_SLOTS 64
 #define PCRE_MATCH_LIMIT 100000
 #define MAX_HANDOFF_FILES 256
+#define RETRY_AFTER_MAX_S 3600 /* a longer Retry-After is cut to this */
 
 typedef enum { JOB_ROBOTS, JOB_URL } job_kind;
 
@@ -775,10 +776,14 @@ static ch_status after_answer(crawler *c, job *j, const fetch_result *r, bool fa
     int64_t now = wall_ms();
     int64_t max_backoff = c->cfg->max_backoff_s * 1000;
     int64_t backoff = h->backoff_ms;
+    int64_t retry_after = 0;
     if (r->http_status == 429 || r->http_status == 503) {
-        int64_t ra = r->retry_after_s > 0 ? r->retry_after_s * 1000 : 0;
-        int64_t doubled = backoff ? backoff * 2 : c->cfg->delay_ms * 2;
-        backoff = ra > doubled ? ra : doubled;
+        backoff = backoff ? backoff * 2 : c->cfg->delay_ms * 2;
+        /* Retry-After is obeyed as such, beyond the back-off cap, up to its own cap */
+        if (r->retry_after_s > 0)
+            retry_after =
+                (r->retry_after_s < RETRY_AFTER_MAX_S ? r->retry_after_s : RETRY_AFTER_MAX_S) *
+                1000;
     } else if (failed || r->http_status >= 500) {
         backoff = backoff ? backoff * 2 : (c->cfg->delay_ms > 1000 ? c->cfg->delay_ms : 1000);
     } else {
@@ -793,6 +798,8 @@ static ch_status after_answer(crawler *c, job *j, const fetch_result *r, bool fa
         backoff = 0;
     h->backoff_ms = backoff;
     int64_t next = now + host_delay_ms(c, h);
+    if (now + retry_after > next)
+        next = now + retry_after;
     if (next < h->next_allowed_ms && h->next_allowed_ms < now + max_backoff + 60000)
         next = h->next_allowed_ms;
     st = frontier_set_host_clock(c->fr, h->id, next, backoff);

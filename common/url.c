@@ -441,7 +441,7 @@ static ch_status resolve_parsed(const url_t *b, const url_t *r, url_t **out)
         goto out;
     /* Without an authority a path starting with "//" would read back as one ("g:/.//x" gives
      * "g://x"): keep it a path with a "/." prefix, as the WHATWG URL standard does. */
-    if (!t->host && strncmp(t->path, "//", 2) == 0) {
+    if (!t->host && t->path && strncmp(t->path, "//", 2) == 0) {
         size_t n = strlen(t->path);
         char *p = malloc(n + 3);
         if (!p) {

@@ -586,7 +586,7 @@ static ch_status raw_at(warc_reader *r, uint64_t off, size_t want, const unsigne
             char eb[128];
             int saved = errno;
             reader_report(r, CH_ERR_IO, "read error at offset %llu: %s",
-                          (unsigned long long)(off + got), strerror_r(saved, eb, sizeof eb));
+                          (unsigned long long)off + got, strerror_r(saved, eb, sizeof eb));
             errno = saved;
             r->raw_len = 0;
             return CH_ERR_IO;

@@ -598,12 +598,15 @@ ch_status robots_agent_rules(const robots_t *r, const char *agent, robots_agent_
         if (robots_group_applies(r, &r->groups[gi], specific, agent, agent_len))
             total += r->groups[gi].n_rules;
     }
-    if (total > 0) {
-        a->rules = calloc(total, sizeof *a->rules);
-        if (!a->rules) {
-            free(a);
-            return CH_ERR_NOMEM;
-        }
+    if (total == 0) { /* no rule applies: everything allowed */
+        *out = a;
+        return CH_OK;
+    }
+    /* an array of pointers to rules: sizeof a pointer is meant */
+    a->rules = calloc(total, sizeof *a->rules); // NOLINT(bugprone-sizeof-expression)
+    if (!a->rules) {
+        free(a);
+        return CH_ERR_NOMEM;
     }
     for (size_t gi = 0; gi < r->n_groups; gi++) {
         const robots_group *g = &r->groups[gi];
@@ -613,7 +616,8 @@ ch_status robots_agent_rules(const robots_t *r, const char *agent, robots_agent_
             a->rules[a->n_rules++] = &r->rules[g->first_rule + i];
     }
     if (a->n_rules > 1)
-        qsort(a->rules, a->n_rules, sizeof *a->rules, robots_rule_order);
+        qsort(a->rules, a->n_rules, sizeof *a->rules, // NOLINT(bugprone-sizeof-expression)
+              robots_rule_order);
     *out = a;
     return CH_OK;
 }

@@ -1322,7 +1322,7 @@ xap_status xap_mset_get_item(xap_mset *m, size_t i, xap_mset_item *out)
 {
     if (!m || !out)
         return XAP_ERR_ARG;
-    memset(out, 0, sizeof *out);
+    *out = xap_mset_item(); /* value-initialised: zeroes, the double included */
     return guard(m->err, [&]() -> xap_status {
         Xapian::MSetIterator it;
         if (!mset_at(m->mset, i, &it))

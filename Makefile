@@ -153,8 +153,8 @@ clean:
 
 # --- install -----------------------------------------------------------------------------
 #   make install [PREFIX=/usr/local] [DESTDIR=]     make uninstall (same variables)
-# bin/chouette -> $(PREFIX)/bin, data/ -> $(PREFIX)/share/chouette, man page, systemd units and
-# sysusers.d entry; the example config goes to $(SYSCONFDIR)/chouette/chouette.ini unless one is
+# bin/chouette -> $(PREFIX)/bin, data/ -> $(PREFIX)/share/chouette, man page, DEPLOY.md, systemd
+# units and sysusers.d entry; the example config goes to $(SYSCONFDIR)/chouette/chouette.ini unless one is
 # there already. The installed binary is linked apart ($(BUILD)/install/chouette) with
 # common/paths.c compiled for $(PREFIX)/share/chouette, so the checkout's bin/chouette keeps
 # reading the source tree's data/.
@@ -192,9 +192,12 @@ install: $(INST_BIN)
 	@set -e; for f in $(DATA_FILES); do \
 	    $(INSTALL) -D -m 0644 "$$f" "$(DESTDIR)$(INST_DATADIR)/$${f#data/}"; done
 	$(INSTALL) -m 0644 man/chouette.1 $(DESTDIR)$(PREFIX)/share/man/man1/chouette.1
+	$(INSTALL) -d $(DESTDIR)$(PREFIX)/share/doc/chouette
+	$(INSTALL) -m 0644 docs/DEPLOY.md $(DESTDIR)$(PREFIX)/share/doc/chouette/DEPLOY.md
 	@set -e; for u in $(UNITS); do \
 	    sed -e 's|/usr/bin/chouette|$(PREFIX)/bin/chouette|g' \
 	        -e 's|/usr/share/chouette|$(INST_DATADIR)|g' \
+	        -e 's|/usr/share/doc/chouette|$(PREFIX)/share/doc/chouette|g' \
 	        -e 's|/etc/chouette/|$(SYSCONFDIR)/chouette/|g' "$$u" \
 	        > "$(DESTDIR)$(UNITDIR)/$${u#systemd/}"; \
 	    chmod 0644 "$(DESTDIR)$(UNITDIR)/$${u#systemd/}"; done
@@ -211,6 +214,8 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/chouette $(DESTDIR)$(PREFIX)/share/man/man1/chouette.1 \
 	    $(DESTDIR)$(SYSUSERSDIR)/chouette.conf
 	rm -rf $(DESTDIR)$(INST_DATADIR)
+	rm -f $(DESTDIR)$(PREFIX)/share/doc/chouette/DEPLOY.md
+	rmdir $(DESTDIR)$(PREFIX)/share/doc/chouette 2>/dev/null || true
 	@set -e; for u in $(UNITS); do rm -f "$(DESTDIR)$(UNITDIR)/$${u#systemd/}"; done
 	@if sed -e 's|/usr/share/chouette|$(INST_DATADIR)|g' etc/chouette.ini | \
 	    cmp -s - $(DESTDIR)$(SYSCONFDIR)/chouette/chouette.ini; then \

@@ -99,6 +99,9 @@ for u in chouette-serve.service chouette-crawl.service chouette-crawl.timer \
     [ -f "$units/$u" ] || fail "unit $u not installed"
 done
 [ -f "$dest/usr/lib/sysusers.d/chouette.conf" ] || fail "no sysusers.d entry"
+[ -f "$dest/usr/share/doc/chouette/DEPLOY.md" ] || fail "no DEPLOY.md"
+grep -q '^Documentation=.*file:/usr/share/doc/chouette/DEPLOY.md' "$units/chouette-serve.service" ||
+    fail "serve unit Documentation= does not name the installed DEPLOY.md"
 grep -q '^ExecStart=/usr/bin/chouette serve ' "$units/chouette-serve.service" ||
     fail "serve unit does not run /usr/bin/chouette"
 if command -v systemd-analyze >/dev/null; then

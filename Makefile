@@ -89,6 +89,18 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
 
+# Test helpers (tests/tools/<name>.c, e.g. warc_check), linked with the library, built with
+# the rest: $(BUILD)/tools/<name>. Integration tests find them under $BUILD/tools/.
+TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
+TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tools/%)
+build: $(TOOL_BINS)
+
+$(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+-include $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/obj/tests/tools/%.d)
+
 # --- tests -------------------------------------------------------------------------------
 # The unit and integration suite against this build; ends with "tests: N passed, N failed".
 test-suite: build
@@ -136,6 +148,15 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libchouette.a
 # Each harness runs FUZZ_SECONDS on a copy of its committed seed corpus.
 fuzz-run: fuzz
 	@tests/run-fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+# --- static analysis ---------------------------------------------------------------------
+# cppcheck + clang-tidy (.clang-tidy, .cppcheck-suppressions) with this Makefile's include
+# paths and defines; exit 1 on any finding. make lint LINT_PATHS="common/url.c crawler" for less.
+LINT_PATHS ?= common crawler indexer filters server
+lint: deps
+	@LINT_CPPFLAGS='-I. -D_GNU_SOURCE -DCHOUETTE_DATADIR="$(CHOUETTE_DATADIR)"' \
+	 LINT_CFLAGS='-std=c11 $(PKG_CFLAGS)' LINT_CXXFLAGS='-std=c++17 $(PKG_CFLAGS)' \
+	 scripts/lint.sh $(LINT_PATHS)
 
 # --- the rest ----------------------------------------------------------------------------
 demo: deps

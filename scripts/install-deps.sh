@@ -29,6 +29,7 @@ test_pkgs=(
     curl
     strace
     debhelper dpkg-dev build-essential fakeroot
+    cppcheck clang-tidy
 )
 
 want=("${build_pkgs[@]}" "${test_pkgs[@]}")

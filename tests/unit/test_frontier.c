@@ -265,7 +265,13 @@ static void test_million_urls_small_memory(void **state)
     long kb = rss_peak_kb();
     printf("# peak RSS after %d URLs: %ld kB\n", total, kb);
     assert_true(kb > 0);
+#if defined(__SANITIZE_ADDRESS__)
+    /* ASan's shadow memory and quarantine inflate RSS several times: the bound is checked by
+     * the plain build only (make check runs both). */
+    printf("# RSS bound not checked under AddressSanitizer\n");
+#else
     assert_true(kb < 200 * 1024);
+#endif
     frontier_close(f);
 }
 

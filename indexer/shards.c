@@ -1,0 +1,768 @@
+/* Shards: one database per indexed batch, compaction, and the stub file swapped atomically
+ * (indexer/shards.h, docs/SCALE.md). */
+#include "indexer/shards.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define SHARDS_ERRMSG_MAX 4096u /* bytes of xapian-compact's stderr kept for a message */
+
+static void set_err(char **errmsg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void set_err(char **errmsg, const char *fmt, ...)
+{
+    if (!errmsg)
+        return;
+    free(*errmsg);
+    *errmsg = NULL;
+    buf_t b;
+    buf_init(&b, SHARDS_ERRMSG_MAX + 256);
+    va_list ap;
+    va_start(ap, fmt);
+    ch_status st = buf_vappendf(&b, fmt, ap);
+    va_end(ap);
+    if (!st)
+        *errmsg = buf_steal(&b, NULL);
+    buf_free(&b);
+}
+
+/* ---- stub text --------------------------------------------------------------------------- */
+
+static bool has_line_break(const char *s)
+{
+    return strpbrk(s, "\r\n") != NULL;
+}
+
+ch_status shards_stub_format(const shards_entry *entries, size_t n, buf_t *out)
+{
+    if (!out || (n && !entries))
+        return CH_ERR_ARG;
+    if (n > SHARDS_MAX_ENTRIES)
+        return CH_ERR_LIMIT;
+    for (size_t i = 0; i < n; i++) {
+        const shards_entry *e = &entries[i];
+        ch_status st;
+        if (e->kind == SHARDS_LOCAL) {
+            if (!e->path || e->path[0] != '/' || has_line_break(e->path) ||
+                strlen(e->path) > SHARDS_MAX_PATH)
+                return CH_ERR_ARG;
+            st = buf_appendf(out, "auto %s\n", e->path);
+        } else if (e->kind == SHARDS_REMOTE) {
+            if (!e->host || !*e->host || strpbrk(e->host, " \t\r\n:") || e->port < 1 ||
+                e->port > 65535 || strlen(e->host) > SHARDS_MAX_PATH)
+                return CH_ERR_ARG;
+            st = buf_appendf(out, "remote %s:%u\n", e->host, e->port);
+        } else {
+            return CH_ERR_ARG;
+        }
+        if (st)
+            return st;
+    }
+    return CH_OK;
+}
+
+void shards_entries_free(shards_entry *entries, size_t n)
+{
+    if (!entries)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        free(entries[i].path);
+        free(entries[i].host);
+    }
+    free(entries);
+}
+
+static const char *skip_blanks(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    return p;
+}
+
+/* One stub line [p, end) (no newline, trailing blanks removed) into *e. */
+static ch_status parse_line(const char *p, const char *end, const char *base_dir, shards_entry *e)
+{
+    const char *kw = p;
+    while (p < end && *p != ' ' && *p != '\t')
+        p++;
+    size_t kwlen = (size_t)(p - kw);
+    const char *arg = skip_blanks(p, end);
+    size_t arglen = (size_t)(end - arg);
+    if (!arglen)
+        return CH_ERR_PARSE;
+    if (arglen > SHARDS_MAX_PATH || memchr(arg, '\0', arglen))
+        return arglen > SHARDS_MAX_PATH ? CH_ERR_LIMIT : CH_ERR_PARSE;
+    if ((kwlen == 4 && memcmp(kw, "auto", 4) == 0) || (kwlen == 5 && memcmp(kw, "glass", 5) == 0) ||
+        (kwlen == 5 && memcmp(kw, "chert", 5) == 0)) {
+        e->kind = SHARDS_LOCAL;
+        buf_t b;
+        buf_init(&b, 2 * SHARDS_MAX_PATH + 2);
+        ch_status st = CH_OK;
+        if (arg[0] != '/') {
+            if (!base_dir || base_dir[0] != '/')
+                return CH_ERR_PARSE;
+            st = buf_appendf(&b, "%s/", base_dir);
+        }
+        if (!st)
+            st = buf_append(&b, arg, arglen);
+        if (!st && !(e->path = buf_steal(&b, NULL)))
+            st = CH_ERR_NOMEM;
+        buf_free(&b);
+        return st;
+    }
+    if (kwlen == 6 && memcmp(kw, "remote", 6) == 0) {
+        /* Xapian 1.4: "remote HOST:PORT" is TCP; "remote :PROG ARGS" (leading colon) is a
+         * spawned program, which we do not list. */
+        const char *colon = NULL;
+        for (const char *q = arg; q < end; q++)
+            if (*q == ':')
+                colon = q;
+        if (!colon || colon == arg || colon + 1 == end)
+            return CH_ERR_PARSE;
+        for (const char *q = arg; q < colon; q++)
+            if (*q == ' ' || *q == '\t' || *q == ':')
+                return CH_ERR_PARSE;
+        unsigned long port = 0;
+        for (const char *q = colon + 1; q < end; q++) {
+            if (*q < '0' || *q > '9' || port > 65535)
+                return CH_ERR_PARSE;
+            port = port * 10 + (unsigned long)(*q - '0');
+        }
+        if (port < 1 || port > 65535)
+            return CH_ERR_PARSE;
+        e->kind = SHARDS_REMOTE;
+        e->port = (unsigned)port;
+        e->host = strndup(arg, (size_t)(colon - arg));
+        return e->host ? CH_OK : CH_ERR_NOMEM;
+    }
+    return CH_ERR_PARSE;
+}
+
+ch_status shards_stub_parse(const char *text, size_t len, const char *base_dir, shards_entry **out,
+                            size_t *n)
+{
+    if (out)
+        *out = NULL;
+    if (n)
+        *n = 0;
+    if (!out || !n || (len && !text))
+        return CH_ERR_ARG;
+    if (len > SHARDS_MAX_STUB_BYTES)
+        return CH_ERR_LIMIT;
+    ch_status st = CH_OK;
+    size_t count = 0, alloc = 0;
+    shards_entry *v = NULL;
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        const char *next = nl ? nl + 1 : end;
+        const char *s = skip_blanks(p, le);
+        while (le > s && (le[-1] == ' ' || le[-1] == '\t' || le[-1] == '\r'))
+            le--;
+        p = next;
+        if (s == le || *s == '#')
+            continue;
+        if (count == SHARDS_MAX_ENTRIES) {
+            st = CH_ERR_LIMIT;
+            goto out;
+        }
+        if (count == alloc) {
+            size_t na = alloc ? alloc * 2 : 8;
+            shards_entry *nv = realloc(v, na * sizeof *nv);
+            if (!nv) {
+                st = CH_ERR_NOMEM;
+                goto out;
+            }
+            v = nv;
+            alloc = na;
+        }
+        memset(&v[count], 0, sizeof v[count]);
+        st = parse_line(s, le, base_dir, &v[count]);
+        if (st) {
+            free(v[count].path);
+            free(v[count].host);
+            goto out;
+        }
+        count++;
+    }
+out:
+    if (st) {
+        shards_entries_free(v, count);
+        return st;
+    }
+    *out = v;
+    *n = count;
+    return CH_OK;
+}
+
+/* The directory part of path into dir (cap bytes): "." when there is no slash. */
+static ch_status dir_of(const char *path, char *dir, size_t cap)
+{
+    const char *slash = strrchr(path, '/');
+    int w;
+    if (!slash)
+        w = snprintf(dir, cap, ".");
+    else if (slash == path)
+        w = snprintf(dir, cap, "/");
+    else
+        w = snprintf(dir, cap, "%.*s", (int)(slash - path), path);
+    return w < 0 || (size_t)w >= cap ? CH_ERR_LIMIT : CH_OK;
+}
+
+ch_status shards_stub_read(const char *path, shards_entry **out, size_t *n)
+{
+    if (out)
+        *out = NULL;
+    if (n)
+        *n = 0;
+    if (!path || !out || !n)
+        return CH_ERR_ARG;
+    ch_status st = CH_OK;
+    buf_t text;
+    buf_init(&text, SHARDS_MAX_STUB_BYTES);
+    char dir[PATH_MAX], abs_dir[PATH_MAX];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return errno == ENOENT ? CH_ERR_NOTFOUND : CH_ERR_IO;
+    char chunk[8192];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if ((st = buf_append(&text, chunk, got)))
+            goto out;
+    if (ferror(f)) {
+        st = CH_ERR_IO;
+        goto out;
+    }
+    if ((st = dir_of(path, dir, sizeof dir)))
+        goto out;
+    if (!realpath(dir, abs_dir)) {
+        st = CH_ERR_IO;
+        goto out;
+    }
+    st = shards_stub_parse(buf_str(&text), text.len, abs_dir, out, n);
+out:
+    fclose(f);
+    buf_free(&text);
+    return st;
+}
+
+static ch_status fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return CH_ERR_IO;
+    ch_status st = fsync(fd) ? CH_ERR_IO : CH_OK;
+    if (close(fd))
+        st = CH_ERR_IO;
+    return st;
+}
+
+ch_status shards_stub_write(const char *path, const shards_entry *entries, size_t n)
+{
+    if (!path || !*path)
+        return CH_ERR_ARG;
+    buf_t text, tmp;
+    buf_init(&text, SHARDS_MAX_STUB_BYTES);
+    buf_init(&tmp, PATH_MAX);
+    int fd = -1;
+    bool created = false;
+    char dir[PATH_MAX];
+    ch_status st = shards_stub_format(entries, n, &text);
+    if (st)
+        goto out;
+    if ((st = dir_of(path, dir, sizeof dir)) || (st = buf_appendf(&tmp, "%s.tmp.XXXXXX", path)))
+        goto out;
+    fd = mkstemp(tmp.data);
+    if (fd < 0) {
+        st = CH_ERR_IO;
+        goto out;
+    }
+    created = true;
+    for (size_t off = 0; off < text.len;) {
+        ssize_t w = write(fd, text.data + off, text.len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            st = CH_ERR_IO;
+            goto out;
+        }
+        off += (size_t)w;
+    }
+    if (fchmod(fd, 0644) || fsync(fd)) {
+        st = CH_ERR_IO;
+        goto out;
+    }
+    int rc = close(fd);
+    fd = -1;
+    if (rc || rename(tmp.data, path)) {
+        st = CH_ERR_IO;
+        goto out;
+    }
+    created = false;
+    st = fsync_dir(dir);
+out:
+    if (fd >= 0)
+        close(fd);
+    if (created) {
+        int saved = errno;
+        unlink(tmp.data);
+        errno = saved;
+    }
+    buf_free(&text);
+    buf_free(&tmp);
+    return st;
+}
+
+ch_status shards_stub_stamp(const char *path, shards_stamp *out)
+{
+    if (!path || !out)
+        return CH_ERR_ARG;
+    memset(out, 0, sizeof *out);
+    struct stat sb;
+    if (stat(path, &sb))
+        return errno == ENOENT ? CH_ERR_NOTFOUND : CH_ERR_IO;
+    out->dev = (uint64_t)sb.st_dev;
+    out->ino = (uint64_t)sb.st_ino;
+    out->mtime = sb.st_mtim;
+    out->size = (int64_t)sb.st_size;
+    return CH_OK;
+}
+
+bool shards_stamp_differs(const shards_stamp *a, const shards_stamp *b)
+{
+    return a->dev != b->dev || a->ino != b->ino || a->size != b->size ||
+           a->mtime.tv_sec != b->mtime.tv_sec || a->mtime.tv_nsec != b->mtime.tv_nsec;
+}
+
+/* ---- directories ------------------------------------------------------------------------- */
+
+static int rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+    (void)sb;
+    (void)ftw;
+    return (type == FTW_DP ? rmdir(path) : unlink(path)) ? -1 : 0;
+}
+
+/* Remove a directory tree (symbolic links are removed, not followed). */
+static ch_status rm_tree(const char *path)
+{
+    struct stat sb;
+    if (lstat(path, &sb))
+        return errno == ENOENT ? CH_OK : CH_ERR_IO;
+    return nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS) ? CH_ERR_IO : CH_OK;
+}
+
+/* The number in "shard-NNNNNN" or "compact-NNNNNN" (with an optional ".tmp"), or 0. */
+static unsigned long shard_number(const char *name, bool *tmp)
+{
+    const char *p;
+    if (strncmp(name, "shard-", 6) == 0)
+        p = name + 6;
+    else if (strncmp(name, "compact-", 8) == 0)
+        p = name + 8;
+    else
+        return 0;
+    unsigned long v = 0;
+    size_t digits = 0;
+    for (; *p >= '0' && *p <= '9' && digits < 9; p++, digits++)
+        v = v * 10 + (unsigned long)(*p - '0');
+    if (!digits)
+        return 0;
+    if (tmp)
+        *tmp = strcmp(p, ".tmp") == 0;
+    return (*p == '\0' || strcmp(p, ".tmp") == 0) ? v : 0;
+}
+
+static ch_status next_number(const char *root, unsigned long *out)
+{
+    DIR *d = opendir(root);
+    if (!d)
+        return CH_ERR_IO;
+    unsigned long max = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        unsigned long v = shard_number(e->d_name, NULL);
+        if (v > max)
+            max = v;
+    }
+    closedir(d);
+    if (max >= 999999999ul)
+        return CH_ERR_LIMIT;
+    *out = max + 1;
+    return CH_OK;
+}
+
+/* ---- compaction -------------------------------------------------------------------------- */
+
+ch_status shards_compact(const char *const *srcs, size_t n, const char *dst, char **errmsg)
+{
+    if (errmsg)
+        *errmsg = NULL;
+    struct stat sb;
+    if (!srcs || !n || !dst || !*dst || n > SHARDS_MAX_ENTRIES) {
+        set_err(errmsg, "shards_compact: nothing to compact");
+        return CH_ERR_ARG;
+    }
+    if (lstat(dst, &sb) == 0) {
+        set_err(errmsg, "%s exists already", dst);
+        return CH_ERR_ARG;
+    }
+    ch_status st = CH_ERR_IO;
+    const char **argv = calloc(n + 4, sizeof *argv);
+    int pipefd[2] = {-1, -1};
+    bool actions_ready = false;
+    posix_spawn_file_actions_t fa;
+    buf_t err;
+    buf_init(&err, SHARDS_ERRMSG_MAX);
+    if (!argv) {
+        set_err(errmsg, "out of memory");
+        st = CH_ERR_NOMEM;
+        goto out;
+    }
+    size_t a = 0;
+    argv[a++] = "xapian-compact";
+    if (n > 3)
+        argv[a++] = "--multipass";
+    for (size_t i = 0; i < n; i++)
+        argv[a++] = srcs[i];
+    argv[a++] = dst;
+    argv[a] = NULL;
+    if (pipe2(pipefd, O_CLOEXEC)) {
+        set_err(errmsg, "pipe: %s", strerror(errno));
+        goto out;
+    }
+    if (posix_spawn_file_actions_init(&fa)) {
+        set_err(errmsg, "posix_spawn_file_actions_init failed");
+        goto out;
+    }
+    actions_ready = true;
+    if (posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) ||
+        posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0) ||
+        posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2)) {
+        set_err(errmsg, "posix_spawn_file_actions failed");
+        goto out;
+    }
+    pid_t pid;
+    int rc = posix_spawnp(&pid, "xapian-compact", &fa, NULL, (char *const *)argv, environ);
+    close(pipefd[1]);
+    pipefd[1] = -1;
+    if (rc) {
+        set_err(errmsg, "cannot run xapian-compact: %s", strerror(rc));
+        goto out;
+    }
+    char chunk[1024];
+    for (;;) {
+        ssize_t r = read(pipefd[0], chunk, sizeof chunk);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        if (err.len < SHARDS_ERRMSG_MAX) { /* keep the start, drain the rest */
+            size_t room = SHARDS_ERRMSG_MAX - err.len;
+            buf_append(&err, chunk, (size_t)r < room ? (size_t)r : room);
+        }
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            set_err(errmsg, "waitpid: %s", strerror(errno));
+            goto out;
+        }
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        while (err.len && (err.data[err.len - 1] == '\n' || err.data[err.len - 1] == ' '))
+            buf_truncate(&err, err.len - 1);
+        set_err(errmsg, "xapian-compact failed (%s %d): %s",
+                WIFEXITED(status) ? "exit status" : "signal",
+                WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), buf_str(&err));
+        rm_tree(dst);
+        goto out;
+    }
+    st = CH_OK;
+out:
+    if (actions_ready)
+        posix_spawn_file_actions_destroy(&fa);
+    if (pipefd[0] >= 0)
+        close(pipefd[0]);
+    if (pipefd[1] >= 0)
+        close(pipefd[1]);
+    buf_free(&err);
+    free(argv);
+    return st;
+}
+
+/* ---- batches, compaction of a set, garbage collection ------------------------------------ */
+
+typedef struct {
+    char *first; /* the first unreadable file's message */
+} batch_errors;
+
+static void on_batch_file_error(void *ctx, const char *path, const char *msg)
+{
+    batch_errors *be = ctx;
+    if (!be->first)
+        set_err(&be->first, "cannot read %s: %s", path, msg);
+}
+
+static ch_status stub_path_of(const char *root, char *out, size_t cap)
+{
+    int w = snprintf(out, cap, "%s/%s", root, SHARDS_STUB_NAME);
+    return w < 0 || (size_t)w >= cap ? CH_ERR_LIMIT : CH_OK;
+}
+
+/* The entries of root's stub, or none when it does not exist yet. */
+static ch_status read_stub_or_empty(const char *stub, shards_entry **v, size_t *n)
+{
+    ch_status st = shards_stub_read(stub, v, n);
+    return st == CH_ERR_NOTFOUND ? CH_OK : st;
+}
+
+ch_status shards_build_batch(const char *root, const char *const *warcs, size_t n,
+                             const idx_writer_opts *opts, char **shard_path, idx_stats *stats,
+                             char **errmsg)
+{
+    if (shard_path)
+        *shard_path = NULL;
+    if (errmsg)
+        *errmsg = NULL;
+    if (stats)
+        memset(stats, 0, sizeof *stats);
+    if (!root || !*root || !warcs || !n) {
+        set_err(errmsg, "shards_build_batch: no shard root or no WARC file");
+        return CH_ERR_ARG;
+    }
+    ch_status st;
+    char abs_root[PATH_MAX], tmp[PATH_MAX], final[PATH_MAX], stub[PATH_MAX];
+    unsigned long num = 0;
+    idx_writer *w = NULL;
+    idx_writer_opts o = {0};
+    batch_errors be = {0};
+    shards_entry *v = NULL, *nv = NULL;
+    size_t nent = 0;
+    bool tmp_made = false;
+    char *err = NULL;
+    if (opts)
+        o = *opts;
+    if (mkdir(root, 0755) && errno != EEXIST) {
+        set_err(errmsg, "cannot create %s: %s", root, strerror(errno));
+        return CH_ERR_IO;
+    }
+    if (!realpath(root, abs_root)) {
+        set_err(errmsg, "cannot resolve %s: %s", root, strerror(errno));
+        return CH_ERR_IO;
+    }
+    if ((st = next_number(abs_root, &num))) {
+        set_err(errmsg, "cannot number a new shard in %s", abs_root);
+        return st;
+    }
+    int w1 = snprintf(tmp, sizeof tmp, "%s/shard-%06lu.tmp", abs_root, num);
+    int w2 = snprintf(final, sizeof final, "%s/shard-%06lu", abs_root, num);
+    if (w1 < 0 || (size_t)w1 >= sizeof tmp || w2 < 0 || (size_t)w2 >= sizeof final ||
+        (st = stub_path_of(abs_root, stub, sizeof stub))) {
+        set_err(errmsg, "shard path too long");
+        return CH_ERR_LIMIT;
+    }
+    if ((st = rm_tree(tmp))) { /* a leftover from a killed run */
+        set_err(errmsg, "cannot remove the leftover %s", tmp);
+        return st;
+    }
+    tmp_made = true;
+    st = idx_writer_open(tmp, &o, &w, &err);
+    if (st) {
+        set_err(errmsg, "%s", err ? err : ch_status_str(st));
+        goto out;
+    }
+    st = idx_writer_run(w, warcs, n, on_batch_file_error, &be, &err);
+    if (stats)
+        idx_writer_stats(w, stats);
+    if (st) {
+        set_err(errmsg, "%s", err ? err : ch_status_str(st));
+        goto out;
+    }
+    if (be.first) {
+        set_err(errmsg, "%s", be.first);
+        st = CH_ERR_IO;
+        goto out;
+    }
+    st = idx_writer_close(w);
+    w = NULL;
+    if (st) {
+        set_err(errmsg, "the final commit of %s failed", tmp);
+        goto out;
+    }
+    if (rename(tmp, final)) {
+        set_err(errmsg, "cannot rename %s: %s", tmp, strerror(errno));
+        st = CH_ERR_IO;
+        goto out;
+    }
+    tmp_made = false;
+    if ((st = read_stub_or_empty(stub, &v, &nent))) {
+        set_err(errmsg, "cannot read %s: %s", stub, ch_status_str(st));
+        rm_tree(final);
+        goto out;
+    }
+    nv = realloc(v, (nent + 1) * sizeof *nv);
+    if (!nv) {
+        st = CH_ERR_NOMEM;
+        rm_tree(final);
+        goto out;
+    }
+    v = nv;
+    memset(&v[nent], 0, sizeof v[nent]);
+    v[nent].kind = SHARDS_LOCAL;
+    if (!(v[nent].path = strdup(final))) {
+        st = CH_ERR_NOMEM;
+        rm_tree(final);
+        goto out;
+    }
+    nent++;
+    if ((st = shards_stub_write(stub, v, nent))) {
+        set_err(errmsg, "cannot write %s: %s", stub, ch_status_str(st));
+        rm_tree(final);
+        goto out;
+    }
+    if (shard_path && !(*shard_path = strdup(final)))
+        st = CH_ERR_NOMEM; /* the shard is in place and listed; only the answer is lost */
+out:
+    if (w) {
+        if (stats && !st)
+            idx_writer_stats(w, stats);
+        idx_writer_close(w);
+    }
+    if (tmp_made)
+        rm_tree(tmp);
+    shards_entries_free(v, nent);
+    free(be.first);
+    free(err);
+    return st;
+}
+
+ch_status shards_compact_all(const char *root, char **compacted, char **errmsg)
+{
+    if (compacted)
+        *compacted = NULL;
+    if (errmsg)
+        *errmsg = NULL;
+    if (!root || !*root)
+        return CH_ERR_ARG;
+    char abs_root[PATH_MAX], stub[PATH_MAX], dst[PATH_MAX];
+    shards_entry *v = NULL, *nv = NULL;
+    size_t n = 0, nlocal = 0, nn = 0;
+    const char **srcs = NULL;
+    unsigned long num = 0;
+    ch_status st;
+    if (!realpath(root, abs_root)) {
+        set_err(errmsg, "cannot resolve %s: %s", root, strerror(errno));
+        return CH_ERR_IO;
+    }
+    if ((st = stub_path_of(abs_root, stub, sizeof stub)))
+        return st;
+    if ((st = shards_stub_read(stub, &v, &n))) {
+        set_err(errmsg, "cannot read %s: %s", stub, ch_status_str(st));
+        return st;
+    }
+    for (size_t i = 0; i < n; i++)
+        nlocal += v[i].kind == SHARDS_LOCAL;
+    if (nlocal < 2)
+        goto out;
+    srcs = calloc(nlocal, sizeof *srcs);
+    nv = calloc(n - nlocal + 1, sizeof *nv);
+    if (!srcs || !nv) {
+        st = CH_ERR_NOMEM;
+        goto out;
+    }
+    for (size_t i = 0, j = 0; i < n; i++)
+        if (v[i].kind == SHARDS_LOCAL)
+            srcs[j++] = v[i].path;
+    if ((st = next_number(abs_root, &num))) {
+        set_err(errmsg, "cannot number a new database in %s", abs_root);
+        goto out;
+    }
+    int w = snprintf(dst, sizeof dst, "%s/compact-%06lu", abs_root, num);
+    if (w < 0 || (size_t)w >= sizeof dst) {
+        st = CH_ERR_LIMIT;
+        goto out;
+    }
+    if ((st = shards_compact(srcs, nlocal, dst, errmsg)))
+        goto out;
+    /* The new list: the compacted database, then the remote entries in their order. The
+     * strings are borrowed from v (freed with it), nv itself is freed alone. */
+    nv[nn].kind = SHARDS_LOCAL;
+    nv[nn++].path = dst;
+    for (size_t i = 0; i < n; i++)
+        if (v[i].kind == SHARDS_REMOTE)
+            nv[nn++] = v[i];
+    if ((st = shards_stub_write(stub, nv, nn))) {
+        set_err(errmsg, "cannot write %s: %s", stub, ch_status_str(st));
+        rm_tree(dst);
+        goto out;
+    }
+    if (compacted && !(*compacted = strdup(dst)))
+        st = CH_ERR_NOMEM;
+out:
+    free(nv);
+    free(srcs);
+    shards_entries_free(v, n);
+    return st;
+}
+
+ch_status shards_gc(const char *root, double grace_s, size_t *removed)
+{
+    if (removed)
+        *removed = 0;
+    if (!root || !*root || grace_s < 0)
+        return CH_ERR_ARG;
+    char abs_root[PATH_MAX], stub[PATH_MAX], path[PATH_MAX];
+    shards_entry *v = NULL;
+    size_t n = 0;
+    ch_status st = CH_OK, bad = CH_OK;
+    if (!realpath(root, abs_root))
+        return CH_ERR_IO;
+    if ((st = stub_path_of(abs_root, stub, sizeof stub)))
+        return st;
+    if ((st = read_stub_or_empty(stub, &v, &n)))
+        return st;
+    DIR *d = opendir(abs_root);
+    if (!d) {
+        shards_entries_free(v, n);
+        return CH_ERR_IO;
+    }
+    time_t now = time(NULL);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        bool tmp = false;
+        if (!shard_number(e->d_name, &tmp))
+            continue;
+        int w = snprintf(path, sizeof path, "%s/%s", abs_root, e->d_name);
+        if (w < 0 || (size_t)w >= sizeof path)
+            continue;
+        bool listed = false;
+        for (size_t i = 0; i < n && !listed; i++)
+            listed = v[i].kind == SHARDS_LOCAL && strcmp(v[i].path, path) == 0;
+        struct stat sb;
+        if (listed || lstat(path, &sb) || !S_ISDIR(sb.st_mode))
+            continue;
+        if (difftime(now, sb.st_mtime) < grace_s)
+            continue;
+        if (rm_tree(path))
+            bad = CH_ERR_IO;
+        else if (removed)
+            (*removed)++;
+    }
+    closedir(d);
+    shards_entries_free(v, n);
+    return bad;
+}

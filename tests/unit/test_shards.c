@@ -1,0 +1,497 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/warc.h"
+#include "indexer/shards.h"
+#include "indexer/xapian/xap.h"
+
+/* ---- helpers ----------------------------------------------------------------------------- */
+
+static char *make_tmpdir(void)
+{
+    char tmpl[] = "/tmp/chouette-shards-XXXXXX";
+    char *d = mkdtemp(tmpl);
+    assert_non_null(d);
+    return strdup(d);
+}
+
+static void rm_rf(const char *dir)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char data[65536];
+    size_t n = fread(data, 1, sizeof data - 1, f);
+    data[n] = '\0';
+    fclose(f);
+    return strdup(data);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+    assert_int_equal(fclose(f), 0);
+}
+
+/* A WARC of n pages http://HOST/pN.html, each saying `word` and its number. */
+static void write_warc(const char *path, const char *host, const char *word, int n)
+{
+    warc_writer *w = NULL;
+    assert_int_equal(warc_writer_open(path, &w), CH_OK);
+    for (int i = 0; i < n; i++) {
+        char url[256], body[1024], block[2048];
+        snprintf(url, sizeof url, "http://%s/p%d.html", host, i);
+        snprintf(body, sizeof body,
+                 "<html lang=\"en\"><head><title>%s page %d</title></head><body><p>The %s "
+                 "document number %d of %s, with enough ordinary English words to be read "
+                 "as English text by the language identifier.</p></body></html>",
+                 word, i, word, i, host);
+        int len = snprintf(block, sizeof block,
+                           "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: "
+                           "%zu\r\n\r\n%s",
+                           strlen(body), body);
+        assert_true(len > 0 && (size_t)len < sizeof block);
+        warc_record_spec spec = {
+            .type = WARC_RESPONSE, .target_uri = url, .block = block, .block_len = (size_t)len};
+        assert_int_equal(warc_writer_write(w, &spec, NULL, NULL), CH_OK);
+    }
+    assert_int_equal(warc_writer_close(w), CH_OK);
+}
+
+static unsigned long doc_count(xap_db *db)
+{
+    unsigned long n = 0;
+    assert_int_equal(xap_db_doc_count(db, &n), XAP_OK);
+    return n;
+}
+
+static unsigned long stub_doc_count(const char *stub)
+{
+    xap_db *db = NULL;
+    char *err = NULL;
+    assert_int_equal(xap_db_open(stub, &db, &err), XAP_OK);
+    unsigned long n = doc_count(db);
+    xap_db_close(db);
+    return n;
+}
+
+static size_t count_entries(const char *dir, const char *prefix)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    closedir(d);
+    return n;
+}
+
+/* ---- stub text --------------------------------------------------------------------------- */
+
+static void test_format_then_parse_round_trip(void **state)
+{
+    (void)state;
+    shards_entry in[] = {{.kind = SHARDS_LOCAL, .path = "/srv/chouette/shard-000001"},
+                         {.kind = SHARDS_REMOTE, .host = "10.0.0.7", .port = 33333},
+                         {.kind = SHARDS_REMOTE, .host = "search2.example.fr", .port = 1}};
+    buf_t b;
+    buf_init(&b, 4096);
+    assert_int_equal(shards_stub_format(in, 3, &b), CH_OK);
+    assert_string_equal(buf_str(&b), "auto /srv/chouette/shard-000001\n"
+                                     "remote 10.0.0.7:33333\n"
+                                     "remote search2.example.fr:1\n");
+    shards_entry *out = NULL;
+    size_t n = 0;
+    assert_int_equal(shards_stub_parse(b.data, b.len, NULL, &out, &n), CH_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(out[0].kind, SHARDS_LOCAL);
+    assert_string_equal(out[0].path, "/srv/chouette/shard-000001");
+    assert_null(out[0].host);
+    assert_int_equal(out[1].kind, SHARDS_REMOTE);
+    assert_string_equal(out[1].host, "10.0.0.7");
+    assert_int_equal(out[1].port, 33333);
+    assert_null(out[1].path);
+    assert_string_equal(out[2].host, "search2.example.fr");
+    assert_int_equal(out[2].port, 1);
+    shards_entries_free(out, n);
+    buf_free(&b);
+}
+
+static void test_format_refuses_what_does_not_fit_a_line(void **state)
+{
+    (void)state;
+    const shards_entry bad[] = {
+        {.kind = SHARDS_LOCAL, .path = "relative/shard"},
+        {.kind = SHARDS_LOCAL, .path = "/srv/a\nremote evil:1"},
+        {.kind = SHARDS_LOCAL, .path = "/srv/a\r"},
+        {.kind = SHARDS_LOCAL, .path = NULL},
+        {.kind = SHARDS_REMOTE, .host = "a:b", .port = 80},
+        {.kind = SHARDS_REMOTE, .host = "a b", .port = 80},
+        {.kind = SHARDS_REMOTE, .host = "", .port = 80},
+        {.kind = SHARDS_REMOTE, .host = "h", .port = 0},
+        {.kind = SHARDS_REMOTE, .host = "h", .port = 65536},
+        {.kind = (shards_kind)7, .path = "/x"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        buf_t b;
+        buf_init(&b, 4096);
+        assert_int_equal(shards_stub_format(&bad[i], 1, &b), CH_ERR_ARG);
+        buf_free(&b);
+    }
+    /* The buffer's own cap is respected. */
+    buf_t small;
+    buf_init(&small, 8);
+    shards_entry ok = {.kind = SHARDS_LOCAL, .path = "/a/long/enough/path"};
+    assert_int_equal(shards_stub_format(&ok, 1, &small), CH_ERR_LIMIT);
+    buf_free(&small);
+}
+
+static void test_parse_skips_comments_and_resolves_relative_paths(void **state)
+{
+    (void)state;
+    const char *text = "# written by hand\n"
+                       "\n"
+                       "   auto   shard-1  \r\n"
+                       "glass /abs/two\n"
+                       "\tremote 127.0.0.1:4000\n"
+                       "chert three"; /* no final newline */
+    shards_entry *v = NULL;
+    size_t n = 0;
+    assert_int_equal(shards_stub_parse(text, strlen(text), "/srv/idx", &v, &n), CH_OK);
+    assert_int_equal(n, 4);
+    assert_string_equal(v[0].path, "/srv/idx/shard-1");
+    assert_string_equal(v[1].path, "/abs/two");
+    assert_int_equal(v[2].kind, SHARDS_REMOTE);
+    assert_string_equal(v[2].host, "127.0.0.1");
+    assert_int_equal(v[2].port, 4000);
+    assert_string_equal(v[3].path, "/srv/idx/three");
+    shards_entries_free(v, n);
+    /* Without a base directory a relative path cannot be placed. */
+    assert_int_equal(shards_stub_parse("auto rel\n", 9, NULL, &v, &n), CH_ERR_PARSE);
+    assert_null(v);
+    assert_int_equal(n, 0);
+    /* An empty stub is a valid, empty list. */
+    assert_int_equal(shards_stub_parse("", 0, NULL, &v, &n), CH_OK);
+    assert_int_equal(n, 0);
+    shards_entries_free(v, n);
+}
+
+static void test_parse_refuses_bad_lines(void **state)
+{
+    (void)state;
+    const char *bad[] = {
+        "auto\n",
+        "auto   \n",
+        "remote 127.0.0.1\n",
+        "remote :4000\n",
+        "remote h:\n",
+        "remote h:0\n",
+        "remote h:65536\n",
+        "remote h:12x\n",
+        "remote h:99999999999999999999\n",
+        "remote a b:1\n",
+        "flint /x\n",
+        "inmemory\n",
+        "auto /ok\nbogus /x\n",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        shards_entry *v = (shards_entry *)1;
+        size_t n = 99;
+        assert_int_equal(shards_stub_parse(bad[i], strlen(bad[i]), "/b", &v, &n), CH_ERR_PARSE);
+        assert_null(v);
+        assert_int_equal(n, 0);
+    }
+}
+
+static void test_parse_limits(void **state)
+{
+    (void)state;
+    buf_t b;
+    buf_init(&b, SHARDS_MAX_STUB_BYTES);
+    for (unsigned i = 0; i <= SHARDS_MAX_ENTRIES; i++)
+        assert_int_equal(buf_appendf(&b, "auto /s/%u\n", i), CH_OK);
+    shards_entry *v = NULL;
+    size_t n = 0;
+    assert_int_equal(shards_stub_parse(b.data, b.len, NULL, &v, &n), CH_ERR_LIMIT);
+    assert_null(v);
+    /* Exactly the maximum is fine. */
+    const char *last = strstr(b.data, "auto /s/4096\n");
+    assert_non_null(last);
+    assert_int_equal(shards_stub_parse(b.data, (size_t)(last - b.data), NULL, &v, &n), CH_OK);
+    assert_int_equal(n, SHARDS_MAX_ENTRIES);
+    shards_entries_free(v, n);
+    buf_free(&b);
+    /* A path longer than SHARDS_MAX_PATH. */
+    buf_init(&b, 3 * SHARDS_MAX_PATH);
+    assert_int_equal(buf_append_str(&b, "auto /"), CH_OK);
+    for (unsigned i = 0; i < SHARDS_MAX_PATH; i++)
+        assert_int_equal(buf_append_char(&b, 'x'), CH_OK);
+    assert_int_equal(shards_stub_parse(b.data, b.len, NULL, &v, &n), CH_ERR_LIMIT);
+    buf_free(&b);
+    assert_int_equal(shards_stub_parse("x", SHARDS_MAX_STUB_BYTES + 1, NULL, &v, &n), CH_ERR_LIMIT);
+}
+
+/* ---- atomic swap ------------------------------------------------------------------------- */
+
+static void test_write_swaps_atomically_and_old_readers_keep_the_old_list(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir();
+    char stub[512];
+    snprintf(stub, sizeof stub, "%s/index.stub", dir);
+    shards_entry a[] = {{.kind = SHARDS_LOCAL, .path = "/srv/a"}};
+    shards_entry b[] = {{.kind = SHARDS_LOCAL, .path = "/srv/b"},
+                        {.kind = SHARDS_REMOTE, .host = "127.0.0.1", .port = 9}};
+    assert_int_equal(shards_stub_write(stub, a, 1), CH_OK);
+    shards_stamp s1, s2, s3;
+    assert_int_equal(shards_stub_stamp(stub, &s1), CH_OK);
+    assert_int_equal(shards_stub_stamp(stub, &s3), CH_OK);
+    assert_false(shards_stamp_differs(&s1, &s3));
+    struct stat sb;
+    assert_int_equal(stat(stub, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0644);
+
+    /* A reader holding the old stub open. */
+    int fd = open(stub, O_RDONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(shards_stub_write(stub, b, 2), CH_OK);
+    char old[64] = {0};
+    assert_true(read(fd, old, sizeof old - 1) > 0);
+    close(fd);
+    assert_string_equal(old, "auto /srv/a\n");
+    char *now = slurp(stub);
+    assert_string_equal(now, "auto /srv/b\nremote 127.0.0.1:9\n");
+    free(now);
+    assert_int_equal(shards_stub_stamp(stub, &s2), CH_OK);
+    assert_true(shards_stamp_differs(&s1, &s2));
+    assert_true(s1.ino != s2.ino); /* replaced, not rewritten in place */
+
+    shards_entry *v = NULL;
+    size_t n = 0;
+    assert_int_equal(shards_stub_read(stub, &v, &n), CH_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].path, "/srv/b");
+    shards_entries_free(v, n);
+
+    /* A bad list leaves the stub as it was, and no temporary file behind. */
+    shards_entry bad[] = {{.kind = SHARDS_LOCAL, .path = "rel"}};
+    assert_int_equal(shards_stub_write(stub, bad, 1), CH_ERR_ARG);
+    now = slurp(stub);
+    assert_string_equal(now, "auto /srv/b\nremote 127.0.0.1:9\n");
+    free(now);
+    assert_int_equal(count_entries(dir, "index.stub.tmp"), 0);
+    assert_int_equal(count_entries(dir, "index.stub"), 1);
+
+    /* A directory that does not exist: CH_ERR_IO. */
+    char missing[600];
+    snprintf(missing, sizeof missing, "%s/nope/index.stub", dir);
+    assert_int_equal(shards_stub_write(missing, a, 1), CH_ERR_IO);
+    assert_int_equal(shards_stub_read(missing, &v, &n), CH_ERR_NOTFOUND);
+    assert_int_equal(shards_stub_stamp(missing, &s3), CH_ERR_NOTFOUND);
+    rm_rf(dir);
+    free(dir);
+}
+
+static void test_stub_read_resolves_relative_to_the_stub(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir();
+    char stub[512];
+    snprintf(stub, sizeof stub, "%s/x.stub", dir);
+    write_file(stub, "auto shard-000001\n");
+    shards_entry *v = NULL;
+    size_t n = 0;
+    assert_int_equal(shards_stub_read(stub, &v, &n), CH_OK);
+    assert_int_equal(n, 1);
+    char want[4200];
+    char real[4096];
+    assert_non_null(realpath(dir, real));
+    snprintf(want, sizeof want, "%s/shard-000001", real);
+    assert_string_equal(v[0].path, want);
+    shards_entries_free(v, n);
+    rm_rf(dir);
+    free(dir);
+}
+
+/* ---- batches, compaction, gc ------------------------------------------------------------- */
+
+static void test_batches_compaction_swap_and_gc(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir();
+    char root[512], stub[600], w1[600], w2[600], w3[600];
+    snprintf(root, sizeof root, "%s/index", dir);
+    snprintf(stub, sizeof stub, "%s/index.stub", root);
+    snprintf(w1, sizeof w1, "%s/a.warc.gz", dir);
+    snprintf(w2, sizeof w2, "%s/b.warc.gz", dir);
+    snprintf(w3, sizeof w3, "%s/c.warc", dir);
+    write_warc(w1, "alpha.example", "heron", 5);
+    write_warc(w2, "beta.example", "otter", 7);
+    write_warc(w3, "gamma.example", "badger", 3);
+
+    char *s1 = NULL, *s2 = NULL, *err = NULL;
+    idx_stats st;
+    const char *b1[] = {w1};
+    assert_int_equal(shards_build_batch(root, b1, 1, NULL, &s1, &st, &err), CH_OK);
+    assert_null(err);
+    assert_int_equal(st.indexed, 5);
+    assert_non_null(strstr(s1, "/index/shard-000001"));
+    assert_int_equal(stub_doc_count(stub), 5);
+
+    const char *b2[] = {w2};
+    assert_int_equal(shards_build_batch(root, b2, 1, NULL, &s2, &st, &err), CH_OK);
+    assert_int_equal(st.indexed, 7);
+    assert_non_null(strstr(s2, "/index/shard-000002"));
+    shards_entry *v = NULL;
+    size_t n = 0;
+    assert_int_equal(shards_stub_read(stub, &v, &n), CH_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].path, s1);
+    assert_string_equal(v[1].path, s2);
+    shards_entries_free(v, n);
+    assert_int_equal(stub_doc_count(stub), 12);
+
+    /* A batch with an unreadable file goes in not at all. */
+    char missing[600];
+    snprintf(missing, sizeof missing, "%s/missing.warc.gz", dir);
+    const char *b3[] = {w3, missing};
+    char *s3 = (char *)1;
+    assert_int_equal(shards_build_batch(root, b3, 2, NULL, &s3, &st, &err), CH_ERR_IO);
+    assert_null(s3);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "missing.warc.gz"));
+    free(err);
+    err = NULL;
+    assert_int_equal(count_entries(root, "shard-000003"), 0);
+    assert_int_equal(stub_doc_count(stub), 12);
+
+    /* A reader with the two-shard stub open. */
+    xap_db *old = NULL;
+    assert_int_equal(xap_db_open(stub, &old, &err), XAP_OK);
+    assert_int_equal(doc_count(old), 12);
+
+    /* A remote entry is kept through compaction (not opened here). */
+    assert_int_equal(shards_stub_read(stub, &v, &n), CH_OK);
+    shards_entry *nv = realloc(v, (n + 1) * sizeof *nv);
+    assert_non_null(nv);
+    v = nv;
+    v[n] = (shards_entry){.kind = SHARDS_REMOTE, .host = strdup("127.0.0.1"), .port = 9};
+    n++;
+    assert_int_equal(shards_stub_write(stub, v, n), CH_OK);
+    shards_entries_free(v, n);
+
+    char *compacted = NULL;
+    assert_int_equal(shards_compact_all(root, &compacted, &err), CH_OK);
+    assert_null(err);
+    assert_non_null(strstr(compacted, "/index/compact-000003"));
+    assert_int_equal(shards_stub_read(stub, &v, &n), CH_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[0].kind, SHARDS_LOCAL);
+    assert_string_equal(v[0].path, compacted);
+    assert_int_equal(v[1].kind, SHARDS_REMOTE);
+    assert_int_equal(v[1].port, 9);
+    shards_entries_free(v, n);
+
+    /* The old reader still answers; the compacted database holds all 12 documents. */
+    assert_int_equal(doc_count(old), 12);
+    xap_doc *doc = NULL;
+    assert_int_equal(xap_db_get_document(old, 1, &doc), XAP_OK);
+    xap_doc_free(doc);
+    xap_db *c = NULL;
+    assert_int_equal(xap_db_open(compacted, &c, &err), XAP_OK);
+    assert_int_equal(doc_count(c), 12);
+    unsigned long tf = 0;
+    assert_int_equal(xap_db_term_freq(c, "otter", &tf), XAP_OK);
+    assert_int_equal(tf, 7);
+    xap_db_close(c);
+
+    /* A stub with the remote entry only would need a server; write it back local-only. */
+    shards_entry local[] = {{.kind = SHARDS_LOCAL, .path = compacted}};
+    assert_int_equal(shards_stub_write(stub, local, 1), CH_OK);
+    assert_int_equal(stub_doc_count(stub), 12);
+
+    /* Nothing to compact with a single local database. */
+    char *again = (char *)1;
+    assert_int_equal(shards_compact_all(root, &again, &err), CH_OK);
+    assert_null(again);
+
+    /* gc: within the grace period nothing goes; after it the two unlisted shards go. */
+    size_t removed = 99;
+    assert_int_equal(shards_gc(root, 3600, &removed), CH_OK);
+    assert_int_equal(removed, 0);
+    assert_int_equal(count_entries(root, "shard-"), 2);
+    assert_int_equal(shards_gc(root, 0, &removed), CH_OK);
+    assert_int_equal(removed, 2);
+    assert_int_equal(count_entries(root, "shard-"), 0);
+    assert_int_equal(count_entries(root, "compact-"), 1);
+    assert_int_equal(stub_doc_count(stub), 12);
+    xap_db_close(old);
+
+    free(s1);
+    free(s2);
+    free(compacted);
+    rm_rf(dir);
+    free(dir);
+}
+
+static void test_compact_failures(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir();
+    char dst[600], src[600];
+    snprintf(dst, sizeof dst, "%s/out", dir);
+    snprintf(src, sizeof src, "%s/not-a-db", dir);
+    const char *srcs[] = {src};
+    char *err = NULL;
+    assert_int_equal(shards_compact(srcs, 1, dst, &err), CH_ERR_IO);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "xapian-compact failed"));
+    free(err);
+    struct stat sb;
+    assert_int_equal(stat(dst, &sb), -1);
+    /* dst must not exist; n must be >= 1. */
+    assert_int_equal(shards_compact(srcs, 1, dir, &err), CH_ERR_ARG);
+    free(err);
+    assert_int_equal(shards_compact(srcs, 0, dst, &err), CH_ERR_ARG);
+    free(err);
+    /* No stub: compaction cannot read the list. */
+    assert_int_equal(shards_compact_all(dir, NULL, &err), CH_ERR_NOTFOUND);
+    free(err);
+    rm_rf(dir);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_format_then_parse_round_trip),
+        cmocka_unit_test(test_format_refuses_what_does_not_fit_a_line),
+        cmocka_unit_test(test_parse_skips_comments_and_resolves_relative_paths),
+        cmocka_unit_test(test_parse_refuses_bad_lines),
+        cmocka_unit_test(test_parse_limits),
+        cmocka_unit_test(test_write_swaps_atomically_and_old_readers_keep_the_old_list),
+        cmocka_unit_test(test_stub_read_resolves_relative_to_the_stub),
+        cmocka_unit_test(test_batches_compaction_swap_and_gc),
+        cmocka_unit_test(test_compact_failures),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -29,10 +29,23 @@ for stage_cmd in crawl index serve; do
     fi
 done
 
+# host -> documentation root, the start page, and which of its pages the sitemap lists.
+# LibreOffice's French pages link up into help/ (shared media, other modules), so the whole help
+# folder is served and only fr/ is listed.
 declare -A roots=(
     [127.0.0.2]=/usr/share/doc/python3.11/html
-    [127.0.0.3]=/usr/share/libreoffice/help/fr
+    [127.0.0.3]=/usr/share/libreoffice/help
     [127.0.0.4]=/usr/share/doc/debian-handbook/html
+)
+declare -A start=(
+    [127.0.0.2]=index.html
+    [127.0.0.3]=fr/text/shared/main0108.html
+    [127.0.0.4]=fr-FR/index.html
+)
+declare -A listed=(
+    [127.0.0.2]='^[^_]'
+    [127.0.0.3]='^fr/'
+    [127.0.0.4]='^(fr-FR|en-US)/'
 )
 for host in "${!roots[@]}"; do
     [ -d "${roots[$host]}" ] || die "missing ${roots[$host]}: run 'make demo' (it installs the documentation packages)"
@@ -44,8 +57,8 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
 
 site_dir() { echo "$dir/www/$1"; }
-prepare_site() { # host root
-    local host=$1 root=$2 d
+prepare_site() { # host root listed-regex
+    local host=$1 root=$2 keep=$3 d
     d=$(site_dir "$host")
     mkdir -p "$d"
     ln -sfn "$root" "$d/docs"
@@ -64,8 +77,7 @@ prepare_site() { # host root
         echo '<?xml version="1.0" encoding="UTF-8"?>'
         echo '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
         (cd "$root" && find -L . -name '*.html' | LC_ALL=C sort | sed 's#^\./##') |
-            grep -Ev '^(_sources|_downloads)/' |
-            awk '!/^[a-z][a-z]-[A-Z][A-Z]\// || /^(fr-FR|en-US)\//' |
+            grep -E "$keep" |
             sed "s#.*#<url><loc>http://$host:8081/docs/&</loc></url>#"
         echo '</urlset>'
     } >"$d/sitemap.xml"
@@ -77,7 +89,7 @@ start_site() { # host
         >/dev/null 2>&1 &
     pids+=($!)
     for _ in $(seq 50); do
-        curl -fsS -o /dev/null "http://$host:8081/robots.txt" && return 0
+        curl -fsS -o /dev/null "http://$host:8081/robots.txt" 2>/dev/null && return 0
         sleep 0.1
     done
     die "the static server on $host:8081 did not start"
@@ -92,13 +104,13 @@ fi
 if [ ! -f "$crawl_dir/.complete" ]; then
     stage "serving the documentation on 127.0.0.2-4:8081"
     for host in "${!roots[@]}"; do
-        prepare_site "$host" "${roots[$host]}"
+        prepare_site "$host" "${roots[$host]}" "${listed[$host]}"
         start_site "$host"
     done
     stage "crawling (politeness on: robots.txt, ${delay} ms between requests to one host)"
     mkdir -p "$crawl_dir"
     seeds=()
-    for host in "${!roots[@]}"; do seeds+=(--seed "http://$host:8081/docs/index.html"); done
+    for host in "${!roots[@]}"; do seeds+=(--seed "http://$host:8081/docs/${start[$host]}"); done
     "$bin" crawl --out "$crawl_dir" "${seeds[@]}" \
         --allow-network 127.0.0.0/8 --delay-ms "$delay" --max-pages 20000 \
         --user-agent "ChouetteDemo/1.0 (+http://127.0.0.1:8080/)"

@@ -1,0 +1,148 @@
+/* bench/scale/qbench: in-process query latency over indexer/search.h.
+ *
+ * Usage: qbench --db DIR|STUB --queries TSV [--warmup 0|1]
+ * TSV lines are "mode<TAB>kind<TAB>query" (bench/scale/gen --queries). Each query runs through
+ * idx_search() with the categories its mode hides (data/policies.ini, as chouette search does),
+ * first page of 10. With --warmup 1 (default) the whole mix runs once untimed first, so the
+ * numbers are for a warm page cache. Prints one TSV line:
+ *   queries errors p50_ms p95_ms p99_ms mean_ms max_ms zero_result_queries */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/buf.h"
+#include "common/cli.h"
+#include "common/paths.h"
+#include "filters/catlists.h"
+#include "filters/policy.h"
+#include "indexer/search.h"
+
+#define QB_MAX_QUERIES 100000u
+
+typedef struct {
+    int mode;
+    char *query;
+} qb_query;
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double pct(const double *sorted, size_t n, double p)
+{
+    size_t i = (size_t)(p * (double)(n - 1) + 0.5);
+    return sorted[i < n ? i : n - 1];
+}
+
+int main(int argc, char **argv)
+{
+    const char *db = NULL, *qfile = NULL;
+    long warmup = 1;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (strcmp(argv[i], "--db") == 0)
+            db = argv[i + 1];
+        else if (strcmp(argv[i], "--queries") == 0)
+            qfile = argv[i + 1];
+        else if (strcmp(argv[i], "--warmup") == 0 && cli_parse_long(argv[i + 1], 0, 1, &warmup))
+            continue;
+        else
+            db = NULL, i = argc;
+    }
+    if (!db || !qfile) {
+        fputs("usage: qbench --db DIR|STUB --queries TSV [--warmup 0|1]\n", stderr);
+        return 2;
+    }
+    int rc = 1;
+    qb_query *qs = calloc(QB_MAX_QUERIES, sizeof *qs);
+    double *lat = calloc(QB_MAX_QUERIES, sizeof *lat);
+    size_t nq = 0, errors = 0, zero = 0;
+    const char *hidden[3][64];
+    size_t nhidden[3] = {0};
+    flt_policy *pol = NULL;
+    idx_searcher *s = NULL;
+    char *err = NULL, path[4096], perr[256], line[4096];
+    FILE *f = NULL;
+    if (!qs || !lat)
+        goto out;
+    if (paths_data_file("policies.ini", path, sizeof path) ||
+        flt_policy_load(path, NULL, &pol, perr, sizeof perr)) {
+        fputs("qbench: cannot load the mode policies\n", stderr);
+        goto out;
+    }
+    for (int m = 0; m < 3; m++) {
+        uint64_t mask = flt_policy_hidden_mask(pol, m);
+        for (int b = 0; b < 64; b++)
+            if ((mask >> b) & 1 && flt_category_name(b))
+                hidden[m][nhidden[m]++] = flt_category_name(b);
+    }
+    f = fopen(qfile, "r");
+    if (!f) {
+        fprintf(stderr, "qbench: cannot open %s\n", qfile);
+        goto out;
+    }
+    while (nq < QB_MAX_QUERIES && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        char *t1 = strchr(line, '\t');
+        char *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+        if (!t2)
+            continue;
+        *t1 = '\0';
+        int mode = flt_mode_from_name(line);
+        if (mode < 0 || mode > 2)
+            continue;
+        qs[nq].mode = mode;
+        if (!(qs[nq].query = strdup(t2 + 1)))
+            goto out;
+        nq++;
+    }
+    if (!nq) {
+        fputs("qbench: no queries\n", stderr);
+        goto out;
+    }
+    if (idx_searcher_open(db, &s, &err)) {
+        fprintf(stderr, "qbench: %s: %s\n", db, err ? err : "cannot open");
+        goto out;
+    }
+    for (long pass = warmup ? 0 : 1; pass < 2; pass++) {
+        for (size_t i = 0; i < nq; i++) {
+            idx_search_params p = {.query = qs[i].query,
+                                   .hidden_categories = hidden[qs[i].mode],
+                                   .n_hidden = nhidden[qs[i].mode],
+                                   .page = 1,
+                                   .per_page = 10};
+            idx_results r = {0};
+            struct timespec a, b;
+            clock_gettime(CLOCK_MONOTONIC, &a);
+            ch_status st = idx_search(s, &p, &r);
+            clock_gettime(CLOCK_MONOTONIC, &b);
+            if (pass == 1) {
+                lat[i] =
+                    (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+                errors += st != CH_OK;
+                zero += st == CH_OK && r.n_results == 0;
+            }
+            idx_results_free(&r);
+        }
+    }
+    double sum = 0;
+    for (size_t i = 0; i < nq; i++)
+        sum += lat[i];
+    qsort(lat, nq, sizeof *lat, cmp_double);
+    printf("%zu\t%zu\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%zu\n", nq, errors, pct(lat, nq, 0.50),
+           pct(lat, nq, 0.95), pct(lat, nq, 0.99), sum / (double)nq, lat[nq - 1], zero);
+    rc = 0;
+out:
+    if (f)
+        fclose(f);
+    idx_searcher_close(s);
+    flt_policy_free(pol);
+    for (size_t i = 0; qs && i < nq; i++)
+        free(qs[i].query);
+    free(qs);
+    free(lat);
+    free(err);
+    return rc;
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# In-process search latency (see bench/index/bench_search.c).
+# usage: bench/index/bench_search.sh DB [N] [QUERIES.tsv...]   (default 1000, bench/queries/*.tsv)
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+[ $# -ge 1 ] || { echo "usage: $0 DB [N] [QUERIES.tsv...]" >&2; exit 2; }
+db=$1; n=${2:-1000}; shift; [ $# -gt 0 ] && shift
+[ $# -gt 0 ] || set -- bench/queries/*.tsv
+build=${BUILD:-build-bench}
+make --no-print-directory -s BUILD="$build" "$build/libchouette.a" >/dev/null
+pkgs="xapian-core libxml-2.0 libpcre2-8 zlib sqlite3 libexttextcat inih jansson libcrypto libidn2"
+cc -std=c11 -O2 -Wall -Wextra -Werror -I. -D_GNU_SOURCE -c -o "$build/bench_search.o" \
+    bench/index/bench_search.c
+c++ -o "$build/bench_search" "$build/bench_search.o" "$build/libchouette.a" \
+    $(pkg-config --libs $pkgs) -lm -lpthread
+exec "$build/bench_search" "$db" "$n" "$@"

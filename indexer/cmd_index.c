@@ -4,18 +4,22 @@
 #include <string.h>
 
 #include "common/cli.h"
-#include "filters/catlists.h"
+#include "common/paths.h"
+#include "filters/classify.h"
 #include "indexer/index.h"
 
 static const char usage_text[] =
-    "usage: chouette index --db DIR [--lists DIR] [--reclassify] [--wait SECONDS] WARC...\n"
+    "usage: chouette index --db DIR [--lists DIR] [--policy FILE] [--reclassify] [--wait SECONDS]\n"
+    "                      WARC...\n"
     "\n"
     "Index the HTML pages (HTTP 200, text/html or XHTML) of WARC files into the Xapian\n"
     "database DIR, created if needed (its parent directory must exist). A 404 or 410 record\n"
     "removes its URL from the index. Running the same command again adds no duplicate.\n"
     "\n"
     "  --db DIR          the database directory\n"
-    "  --lists DIR       category lists (UT1 layout, see 'chouette lists') for XC terms\n"
+    "  --lists DIR       filter lists: ut1/ categories and phrases/ (default: the data\n"
+    "                    directory's lists/; $CHOUETTE_DATA overrides the data directory)\n"
+    "  --policy FILE     mode policies giving the phrase thresholds (default: policies.ini)\n"
     "  --reclassify      rewrite documents even when unchanged (after a lists update)\n"
     "  --wait SECONDS    wait this long for another writer's lock (default 10)\n"
     "  --batch N         commit every N documents (default 1000)\n"
@@ -27,7 +31,8 @@ static const char usage_text[] =
 static int usage_error(const char *msg, const char *arg)
 {
     fprintf(stderr, "chouette index: %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
-    fputs("usage: chouette index --db DIR [--lists DIR] [--reclassify] WARC...\n", stderr);
+    fputs("usage: chouette index --db DIR [--lists DIR] [--policy FILE] [--reclassify] WARC...\n",
+          stderr);
     return CLI_EXIT_USAGE;
 }
 
@@ -53,12 +58,12 @@ int cmd_index(int argc, char **argv)
         return CLI_EXIT_OK;
     }
     int rc = CLI_EXIT_FAILURE;
-    const char *db = NULL, *lists_dir = NULL;
+    const char *db = NULL, *lists_dir = NULL, *policy_file = NULL;
     bool reclassify = false;
     long wait_s = 10, batch = 0;
     const char **paths = calloc((size_t)argc + 1, sizeof *paths);
     size_t n = 0;
-    flt_lists *lists = NULL;
+    flt_classifier *classifier = NULL;
     idx_writer *w = NULL;
     char *err = NULL;
     if (!paths) {
@@ -68,7 +73,7 @@ int cmd_index(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--db") == 0 || strcmp(a, "--lists") == 0 || strcmp(a, "--wait") == 0 ||
-            strcmp(a, "--batch") == 0) {
+            strcmp(a, "--batch") == 0 || strcmp(a, "--policy") == 0) {
             if (i + 1 >= argc) {
                 rc = usage_error("missing value after", a);
                 goto out;
@@ -78,6 +83,8 @@ int cmd_index(int argc, char **argv)
                 db = v;
             else if (a[2] == 'l')
                 lists_dir = v;
+            else if (a[2] == 'p')
+                policy_file = v;
             else if (a[2] == 'b' && !cli_parse_long(v, 1, 1000000, &batch)) {
                 rc = usage_error("bad --batch value", v);
                 goto out;
@@ -105,16 +112,22 @@ int cmd_index(int argc, char **argv)
         rc = usage_error("no WARC file given", NULL);
         goto out;
     }
-    if (lists_dir) {
-        ch_status st = flt_lists_load(lists_dir, &lists, NULL);
-        if (st) {
-            fprintf(stderr, "chouette index: cannot load the lists in %s: %s\n", lists_dir,
-                    ch_status_str(st));
+    {
+        char lists_buf[4096], policy_buf[4096], lerr[512];
+        if (!lists_dir && paths_data_file("lists", lists_buf, sizeof lists_buf) == CH_OK)
+            lists_dir = lists_buf;
+        if (!policy_file && paths_data_file("policies.ini", policy_buf, sizeof policy_buf) == CH_OK)
+            policy_file = policy_buf;
+        flt_classifier_paths cp = {.lists_dir = lists_dir, .policy_file = policy_file};
+        if (!lists_dir || !policy_file ||
+            flt_classifier_load(&cp, &classifier, lerr, sizeof lerr)) {
+            fprintf(stderr, "chouette index: cannot load the filters: %s\n",
+                    lists_dir && policy_file ? lerr : "data directory path too long");
             goto out;
         }
     }
     bool progress = cli_progress_enabled();
-    idx_writer_opts opts = {.lists = lists,
+    idx_writer_opts opts = {.classifier = classifier,
                             .reclassify = reclassify,
                             .lock_wait_s = (double)wait_s,
                             .batch_docs = (size_t)batch,
@@ -159,7 +172,7 @@ int cmd_index(int argc, char **argv)
     rc = CLI_EXIT_OK;
 out:
     idx_writer_close(w);
-    flt_lists_free(lists);
+    flt_classifier_free(classifier);
     free(err);
     free(paths);
     return rc;

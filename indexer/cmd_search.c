@@ -9,6 +9,7 @@
 #include "common/cli.h"
 #include "common/paths.h"
 #include "filters/catlists.h"
+#include "filters/classify.h"
 #include "filters/policy.h"
 #include "indexer/search.h"
 #include "server/query_check.h"
@@ -40,9 +41,11 @@ static int usage_error(const char *msg, const char *arg)
     return CLI_EXIT_USAGE;
 }
 
-/* The categories a mode hides, from policies.ini; *names is malloc'd (not its strings). */
-static ch_status hidden_for_mode(int mode, const char ***names, size_t *n)
+/* The category terms a mode hides (filters/classify.h: "<cat>" and "<cat>~<mode>"), from
+ * policies.ini. *terms holds the strings, *names points into it; free both. */
+static ch_status hidden_for_mode(int mode, flt_term **terms, const char ***names, size_t *n)
 {
+    *terms = NULL;
     *names = NULL;
     *n = 0;
     char path[4096], err[256];
@@ -57,12 +60,18 @@ static ch_status hidden_for_mode(int mode, const char ***names, size_t *n)
     }
     uint64_t mask = flt_policy_hidden_mask(pol, mode);
     flt_policy_free(pol);
-    const char **v = calloc(64, sizeof *v);
-    if (!v)
-        return CH_ERR_NOMEM;
-    for (int b = 0; b < 64; b++)
-        if ((mask >> b) & 1 && flt_category_name(b))
-            v[(*n)++] = flt_category_name(b);
+    const size_t cap = 2 * 64;
+    flt_term *t = calloc(cap, sizeof *t);
+    const char **v = calloc(cap, sizeof *v);
+    if (!t || !v || (st = flt_hidden_terms(mask, mode, t, cap, n))) {
+        free(t);
+        free(v);
+        *n = 0;
+        return st ? st : CH_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < *n; i++)
+        v[i] = t[i].s;
+    *terms = t;
     *names = v;
     return CH_OK;
 }
@@ -109,6 +118,7 @@ int cmd_search(int argc, char **argv)
     buf_t query;
     buf_init(&query, IDX_MAX_QUERY_BYTES);
     const char **hidden = NULL;
+    flt_term *hidden_terms = NULL;
     size_t n_hidden = 0;
     idx_searcher *s = NULL;
     idx_results res = {0};
@@ -167,7 +177,7 @@ int cmd_search(int argc, char **argv)
         rc = usage_error("no query given", NULL);
         goto out;
     }
-    if (hidden_for_mode(mode, &hidden, &n_hidden))
+    if (hidden_for_mode(mode, &hidden_terms, &hidden, &n_hidden))
         goto out;
     srv_query_verdict verdict = {0};
     if (srv_check_query(buf_str(&query), mode, "fr", &verdict) != CH_OK) {
@@ -226,6 +236,7 @@ out:
     idx_results_free(&res);
     idx_searcher_close(s);
     free(hidden);
+    free(hidden_terms);
     buf_free(&query);
     return rc;
 }

@@ -15,7 +15,7 @@
 #include "common/text.h"
 #include "common/url.h"
 #include "common/warc.h"
-#include "filters/catlists.h"
+#include "filters/classify.h"
 #include "indexer/extract.h"
 #include "indexer/lang.h"
 #include "indexer/linkgraph.h"
@@ -49,23 +49,6 @@ static ch_status fold_new(const char *s, size_t len, buf_t *out)
     if (st)
         buf_free(out);
     return st;
-}
-
-/* ---- categories hook ---------------------------------------------------------------------- */
-
-uint64_t idx_page_categories(const struct flt_lists *lists, const char *url, const char *rating,
-                             const char *text, size_t text_len)
-{
-    (void)text; /* the phrase classifier (filters/classify.h) will read it */
-    (void)text_len;
-    uint64_t mask = 0;
-    if (lists && url)
-        mask |= flt_lists_match_url(lists, url, NULL);
-    if (rating && (strcasestr(rating, "adult") || strstr(rating, "RTA-5042-1996-1400-1577-RTA")))
-        mask |= FLT_BIT(FLT_CAT_ADULT);
-    if (mask & FLT_BIT_ALLOWLIST)
-        mask = FLT_BIT_ALLOWLIST;
-    return mask;
 }
 
 /* ---- the queue between the worker and the writer ------------------------------------------- */
@@ -344,8 +327,9 @@ typedef struct {
     size_t n_paths;
     int pass; /* 1: links, 2: documents */
     queue *q;
-    const idx_linkgraph *graph; /* pass 2, read-only */
-    const struct flt_lists *lists;
+    const idx_linkgraph *graph;       /* pass 2, read-only */
+    const flt_classifier *classifier; /* NULL: no categories */
+    flt_verdict verdict;              /* the worker's own scratch for the classifier */
 } worker_ctx;
 
 static item *item_new(item_kind k)
@@ -524,7 +508,10 @@ static ch_status build_doc(worker_ctx *c, lang_ident *li, const char *url, const
     if (!*lang)
         lang = lang_from_attr(pg->lang_attr);
     const char *stemmer = lang_stemmer_name(lang);
-    uint64_t cats = idx_page_categories(c->lists, url, pg->rating, pg->text, pg->text_len);
+    if (c->classifier &&
+        (st = flt_classify_page(c->classifier, url, pg->title, pg->text, pg->rating, &c->verdict)))
+        goto out; /* never index a page as safe when its classification failed */
+    size_t n_cat_terms = c->classifier ? c->verdict.nterms : 0;
     uint64_t page = idx_url_hash(url);
     const char *anchors = idx_linkgraph_anchors(c->graph, page);
     double rank = static_rank(c->graph, url);
@@ -571,18 +558,20 @@ static ch_status build_doc(worker_ctx *c, lang_ident *li, const char *url, const
             goto out;
     if (*lang && (st = add_prefixed_term(doc, "L", lang)))
         goto out;
-    for (int b = 0; b < 64; b++) {
-        const char *name = (cats >> b) & 1 ? flt_category_name(b) : NULL;
-        if (name && (st = add_prefixed_term(doc, "XC", name)))
+    for (size_t i = 0; i < n_cat_terms; i++)
+        if ((st = add_prefixed_term(doc, "XC", c->verdict.terms[i].s)))
             goto out;
-    }
     if ((st = add_prefixed_term(doc, "XH", h32)))
         goto out;
 
     /* Version signature: what, if unchanged, makes a rewrite useless. */
-    if ((st = buf_appendf(&sig, "%s\n%s\n%s\n%s\n%.2f\n%llx\n%s\n", IDX_SCHEMA_VERSION, url, h32,
-                          lang, rank, (unsigned long long)cats, pg->title)) ||
-        (st = buf_append_str(&sig, pg->description)) || (st = buf_append_str(&sig, "\n")))
+    if ((st = buf_appendf(&sig, "%s\n%s\n%s\n%s\n%.2f\n%s\n", IDX_SCHEMA_VERSION, url, h32, lang,
+                          rank, pg->title)))
+        goto out;
+    for (size_t i = 0; i < n_cat_terms; i++)
+        if ((st = buf_appendf(&sig, "XC%s\n", c->verdict.terms[i].s)))
+            goto out;
+    if ((st = buf_append_str(&sig, pg->description)) || (st = buf_append_str(&sig, "\n")))
         goto out;
     {
         /* Anchors can be long: their hash stands in for them. */
@@ -982,7 +971,8 @@ static ch_status run_pass(idx_writer *w, int pass, const char *const *paths, siz
                     .pass = pass,
                     .q = &q,
                     .graph = w->graph,
-                    .lists = w->opts.lists};
+                    .classifier = w->opts.classifier};
+    flt_verdict_init(&c.verdict);
     pthread_t th;
     if (pthread_create(&th, NULL, worker_main, &c) != 0) {
         queue_destroy(&q);
@@ -998,6 +988,7 @@ static ch_status run_pass(idx_writer *w, int pass, const char *const *paths, siz
             queue_set_abort(&q);
     }
     pthread_join(th, NULL);
+    flt_verdict_free(&c.verdict);
     queue_destroy(&q);
     return st;
 }

@@ -26,7 +26,7 @@
 #include "common/buf.h"
 #include "common/status.h"
 
-struct flt_lists; /* filters/catlists.h */
+struct flt_classifier; /* filters/classify.h */
 
 /* Value slots (docs/ARCHITECTURE.md). */
 enum {
@@ -63,7 +63,9 @@ typedef struct {
 } idx_stats;
 
 typedef struct {
-    const struct flt_lists *lists; /* category lists for XC terms; NULL: no list categories */
+    /* The page classifier whose category terms are stored as XC<term> (docs/FILTERS.md);
+     * NULL: no categories. */
+    const struct flt_classifier *classifier;
     bool reclassify;    /* rewrite documents whose version is unchanged (lists changed) */
     double lock_wait_s; /* wait this long for another writer's lock; 0: do not wait */
     size_t batch_docs;  /* 0: IDX_BATCH_DOCS */
@@ -79,7 +81,7 @@ typedef struct idx_writer idx_writer;
  * must exist (CH_ERR_NOTFOUND otherwise). Another writer holding the lock: waits up to
  * opts->lock_wait_s, then CH_ERR_IO with a message saying so. A damaged database: CH_ERR_PARSE.
  * On failure *out is NULL and *errmsg (if not NULL) a malloc'd message. `opts` is copied
- * (the lists it points to must outlive the writer). */
+ * (the classifier it points to must outlive the writer). */
 ch_status idx_writer_open(const char *db_path, const idx_writer_opts *opts, idx_writer **out,
                           char **errmsg);
 
@@ -97,12 +99,6 @@ void idx_writer_stats(const idx_writer *w, idx_stats *out);
 
 /* Commit and close (NULL accepted). CH_ERR_IO when the final commit failed. */
 ch_status idx_writer_close(idx_writer *w);
-
-/* The categories (FLT_BIT mask) the index stores for a page: the list categories of its URL
- * (when lists are loaded) and "adult" for a <meta name=rating> of adult/RTA. This is the hook
- * where filters/classify.h's page classifier (phrases) will plug in once it exists. */
-uint64_t idx_page_categories(const struct flt_lists *lists, const char *url, const char *rating,
-                             const char *text, size_t text_len);
 
 /* Fold text the way the index and the queries are folded: common/text.h's text_fold (case and
  * accents) and apostrophes turned into spaces (so "l'école" indexes "l" and "ecole").

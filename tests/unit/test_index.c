@@ -13,62 +13,10 @@
 #include <unistd.h>
 
 #include "common/warc.h"
+#include "tests/unit/support/index_fixture.h"
 #include "indexer/index.h"
 #include "indexer/linkgraph.h"
 #include "indexer/xapian/xap.h"
-
-/* ---- helpers: a WARC of crafted pages --------------------------------------------------- */
-typedef struct {
-    const char *url;
-    int status;
-    const char *type; /* Content-Type header */
-    const char *body;
-} test_page;
-
-static void write_warc(const char *path, const test_page *pages, size_t n)
-{
-    warc_writer *w = NULL;
-    assert_int_equal(warc_writer_open(path, &w), CH_OK);
-    for (size_t i = 0; i < n; i++) {
-        char block[65536];
-        int len = snprintf(block, sizeof block,
-                           "HTTP/1.1 %d X\r\nContent-Type: %s\r\nContent-Length: %zu\r\n\r\n%s",
-                           pages[i].status, pages[i].type, strlen(pages[i].body), pages[i].body);
-        assert_true(len > 0 && (size_t)len < sizeof block);
-        warc_record_spec spec = {.type = WARC_RESPONSE,
-                                 .target_uri = pages[i].url,
-                                 .block = block,
-                                 .block_len = (size_t)len};
-        assert_int_equal(warc_writer_write(w, &spec, NULL, NULL), CH_OK);
-    }
-    assert_int_equal(warc_writer_close(w), CH_OK);
-}
-
-static void index_warcs(const char *db, const char *const *warcs, size_t n, idx_stats *st)
-{
-    idx_writer *w = NULL;
-    char *err = NULL;
-    idx_writer_opts o = {.batch_docs = 3};
-    assert_int_equal(idx_writer_open(db, &o, &w, &err), CH_OK);
-    assert_int_equal(idx_writer_run(w, warcs, n, NULL, NULL, &err), CH_OK);
-    idx_writer_stats(w, st);
-    assert_int_equal(idx_writer_close(w), CH_OK);
-}
-
-static char *make_tmpdir(void)
-{
-    char tmpl[] = "/tmp/chouette-idx-XXXXXX";
-    char *d = mkdtemp(tmpl);
-    assert_non_null(d);
-    return strdup(d);
-}
-
-static void rm_rf(const char *dir)
-{
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
-}
 
 static unsigned long term_freq(const char *db, const char *term)
 {
@@ -111,7 +59,7 @@ static unsigned long doc_count(const char *db)
     return n;
 }
 
-#define HTML "text/html; charset=utf-8"
+#define HTML TEST_HTML
 
 static const test_page base_pages[] = {
     {"http://www.ecole.example.fr/cours/maths.html", 200, HTML,
@@ -144,14 +92,14 @@ static const test_page base_pages[] = {
 static void test_index_counts_and_terms(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = test_make_tmpdir();
     char warc[600], db[600];
     snprintf(warc, sizeof warc, "%s/a.warc.gz", dir);
     snprintf(db, sizeof db, "%s/db", dir);
-    write_warc(warc, base_pages, N_BASE);
+    test_write_warc(warc, base_pages, N_BASE);
     const char *warcs[] = {warc};
     idx_stats st;
-    index_warcs(db, warcs, 1, &st);
+    test_index_warcs(db, warcs, 1, &st);
     assert_int_equal(st.records, N_BASE);
     assert_int_equal(st.indexed, 4);
     assert_int_equal(st.not_html, 1);
@@ -219,26 +167,26 @@ static void test_index_counts_and_terms(void **state)
     xap_db_close(d);
 
     /* The same run again adds nothing and rewrites nothing. */
-    index_warcs(db, warcs, 1, &st);
+    test_index_warcs(db, warcs, 1, &st);
     assert_int_equal(st.indexed, 0);
     assert_int_equal(st.duplicate, 4);
     assert_int_equal(doc_count(db), 4);
-    rm_rf(dir);
+    test_rm_rf(dir);
     free(dir);
 }
 
 static void test_replace_and_delete(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = test_make_tmpdir();
     char w1[600], w2[600], db[600];
     snprintf(w1, sizeof w1, "%s/1.warc.gz", dir);
     snprintf(w2, sizeof w2, "%s/2.warc", dir);
     snprintf(db, sizeof db, "%s/db", dir);
-    write_warc(w1, base_pages, N_BASE);
+    test_write_warc(w1, base_pages, N_BASE);
     const char *a[] = {w1};
     idx_stats st;
-    index_warcs(db, a, 1, &st);
+    test_index_warcs(db, a, 1, &st);
     assert_int_equal(doc_count(db), 4);
     const test_page later[] = {
         {"http://example.org/zebra", 200, HTML,
@@ -250,9 +198,9 @@ static void test_replace_and_delete(void **state)
          "<html><head><meta name=robots content=noindex></head><body>x</body></html>"},
         {"http://never.example.org/", 404, HTML, "nothing"},
     };
-    write_warc(w2, later, sizeof later / sizeof *later);
+    test_write_warc(w2, later, sizeof later / sizeof *later);
     const char *b[] = {w2};
-    index_warcs(db, b, 1, &st);
+    test_index_warcs(db, b, 1, &st);
     assert_int_equal(st.indexed, 1);
     assert_int_equal(st.deleted, 2); /* 410, and noindex for an indexed URL; not the 404 */
     assert_int_equal(doc_count(db), 2);
@@ -261,7 +209,7 @@ static void test_replace_and_delete(void **state)
     assert_int_equal(term_freq(db, "flies"), 0); /* the old text is gone */
     assert_int_equal(term_freq(db, "Qhttp://www.ecole.example.fr/cours/index.html"), 0);
     assert_int_equal(term_freq(db, "Qhttp://adult.example.net/"), 0);
-    rm_rf(dir);
+    test_rm_rf(dir);
     free(dir);
 }
 
@@ -275,7 +223,7 @@ static void file_error(void *ctx, const char *path, const char *msg)
 static void test_errors(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = test_make_tmpdir();
     char db[600], warc[600];
     snprintf(db, sizeof db, "%s/no/such/parent/db", dir);
     idx_writer *w = NULL;
@@ -288,7 +236,7 @@ static void test_errors(void **state)
     /* An unreadable WARC is reported and counted; the others are indexed. */
     snprintf(db, sizeof db, "%s/db", dir);
     snprintf(warc, sizeof warc, "%s/a.warc", dir);
-    write_warc(warc, base_pages, 3);
+    test_write_warc(warc, base_pages, 3);
     const char *paths[] = {"/nonexistent/x.warc.gz", warc};
     int errors = 0;
     assert_int_equal(idx_writer_open(db, NULL, &w, &err), CH_OK);
@@ -321,7 +269,7 @@ static void test_errors(void **state)
     assert_null(w);
     assert_non_null(err);
     free(err);
-    rm_rf(dir);
+    test_rm_rf(dir);
     free(dir);
 }
 

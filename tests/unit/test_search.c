@@ -12,63 +12,11 @@
 #include <string.h>
 
 #include "common/warc.h"
+#include "tests/unit/support/index_fixture.h"
 #include "indexer/index.h"
 #include "indexer/search.h"
 
-/* ---- helpers: a WARC of crafted pages --------------------------------------------------- */
-typedef struct {
-    const char *url;
-    int status;
-    const char *type; /* Content-Type header */
-    const char *body;
-} test_page;
-
-static void write_warc(const char *path, const test_page *pages, size_t n)
-{
-    warc_writer *w = NULL;
-    assert_int_equal(warc_writer_open(path, &w), CH_OK);
-    for (size_t i = 0; i < n; i++) {
-        char block[65536];
-        int len = snprintf(block, sizeof block,
-                           "HTTP/1.1 %d X\r\nContent-Type: %s\r\nContent-Length: %zu\r\n\r\n%s",
-                           pages[i].status, pages[i].type, strlen(pages[i].body), pages[i].body);
-        assert_true(len > 0 && (size_t)len < sizeof block);
-        warc_record_spec spec = {.type = WARC_RESPONSE,
-                                 .target_uri = pages[i].url,
-                                 .block = block,
-                                 .block_len = (size_t)len};
-        assert_int_equal(warc_writer_write(w, &spec, NULL, NULL), CH_OK);
-    }
-    assert_int_equal(warc_writer_close(w), CH_OK);
-}
-
-static void index_warcs(const char *db, const char *const *warcs, size_t n, idx_stats *st)
-{
-    idx_writer *w = NULL;
-    char *err = NULL;
-    idx_writer_opts o = {.batch_docs = 3};
-    assert_int_equal(idx_writer_open(db, &o, &w, &err), CH_OK);
-    assert_int_equal(idx_writer_run(w, warcs, n, NULL, NULL, &err), CH_OK);
-    idx_writer_stats(w, st);
-    assert_int_equal(idx_writer_close(w), CH_OK);
-}
-
-static char *make_tmpdir(void)
-{
-    char tmpl[] = "/tmp/chouette-idx-XXXXXX";
-    char *d = mkdtemp(tmpl);
-    assert_non_null(d);
-    return strdup(d);
-}
-
-static void rm_rf(const char *dir)
-{
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
-}
-
-#define HTML "text/html; charset=utf-8"
+#define HTML TEST_HTML
 
 static const test_page pages[] = {
     {"http://www.ecole.example.fr/maths", 200, HTML,
@@ -82,6 +30,12 @@ static const test_page pages[] = {
      "<html lang=en><head><title>Escaping &lt;script&gt; tags</title></head><body><p>Never "
      "echo &lt;script&gt;alert(1)&lt;/script&gt; back to the browser without escaping "
      "it.</p></body></html>"},
+    /* No list knows this host: only the phrase classifier can hide it. */
+    {"http://jeux.example.org/", 200, HTML,
+     "<html lang=fr><head><title>Casino en ligne : paris sportifs et machines à sous</title>"
+     "</head><body><p>Jouez au casino en ligne, misez sur les paris sportifs, gagnez le jackpot "
+     "aux machines à sous. Bonus de bienvenue pour votre premier dépôt, roulette et poker en "
+     "argent réel, cotes boostées.</p></body></html>"},
     {"http://adult.example.net/", 200, HTML,
      "<html lang=en><head><meta name=rating content=adult><title>Zebra for adults</title>"
      "</head><body><p>This zebra page is for adults only and shows zebra pictures.</p>"
@@ -127,14 +81,14 @@ typedef struct {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    f->dir = make_tmpdir();
+    f->dir = test_make_tmpdir();
     char warc[600];
     snprintf(warc, sizeof warc, "%s/t.warc.gz", f->dir);
     snprintf(f->db, sizeof f->db, "%s/db", f->dir);
-    write_warc(warc, pages, N_PAGES);
+    test_write_warc(warc, pages, N_PAGES);
     const char *w[] = {warc};
     idx_stats st;
-    index_warcs(f->db, w, 1, &st);
+    test_index_warcs(f->db, w, 1, &st);
     assert_int_equal(st.indexed, N_PAGES);
     char *err = NULL;
     assert_int_equal(idx_searcher_open(f->db, &f->s, &err), CH_OK);
@@ -146,7 +100,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     idx_searcher_close(f->s);
-    rm_rf(f->dir);
+    test_rm_rf(f->dir);
     free(f->dir);
     free(f);
     return 0;
@@ -228,6 +182,20 @@ static void test_hidden_categories(void **state)
     r = run(f, "zebra", 1, 50, hide, 2);
     assert_true(r.n_results > 0);
     assert_false(has_url(&r, "http://adult.example.net/"));
+    idx_results_free(&r);
+
+    /* Phrase-classified pages carry per-mode terms (filters/classify.h): the junior term hides
+     * the casino page from junior, and web (which does not hide gambling) still finds it. */
+    r = run(f, "casino", 1, 10, NULL, 0);
+    assert_true(has_url(&r, "http://jeux.example.org/"));
+    idx_results_free(&r);
+    const char *junior_hides[] = {"gambling", "gambling~junior"};
+    r = run(f, "casino", 1, 10, junior_hides, 2);
+    assert_false(has_url(&r, "http://jeux.example.org/"));
+    idx_results_free(&r);
+    const char *plain_only[] = {"gambling"}; /* the page is not on any gambling list */
+    r = run(f, "casino", 1, 10, plain_only, 1);
+    assert_true(has_url(&r, "http://jeux.example.org/"));
     idx_results_free(&r);
 }
 
@@ -412,10 +380,10 @@ static void test_refresh_sees_new_commits(void **state)
                                "is a forest giraffe.</p></body></html>"}};
     char warc[700];
     snprintf(warc, sizeof warc, "%s/more.warc", f->dir);
-    write_warc(warc, more, 1);
+    test_write_warc(warc, more, 1);
     const char *w[] = {warc};
     idx_stats st;
-    index_warcs(f->db, w, 1, &st);
+    test_index_warcs(f->db, w, 1, &st);
     assert_int_equal(idx_searcher_refresh(f->s), CH_OK);
     r = run(f, "okapi", 1, 10, NULL, 0);
     assert_int_equal(r.n_results, 1);

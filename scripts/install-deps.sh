@@ -37,6 +37,12 @@ if [ "${CHOUETTE_DEMO_DEPS:-0}" = 1 ]; then
     # The real documentation corpora the demo crawls.
     want+=(python3.11-doc libreoffice-help-fr debian-handbook)
 fi
+# The peers and tools of the benchmarks (bench/, `make bench`); not needed to build or test.
+bench_pkgs=(nginx wget2 python3-scrapy wrk lighttpd xapian-omega time linux-perf
+    python3.11-doc libreoffice-help-fr debian-handbook)
+if [ "${CHOUETTE_BENCH_DEPS:-0}" = 1 ]; then
+    want+=("${bench_pkgs[@]}")
+fi
 
 missing=()
 for p in "${want[@]}"; do

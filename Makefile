@@ -166,6 +166,13 @@ demo: deps
 	@$(MAKE) --no-print-directory build
 	@scripts/demo.sh
 
+# Benchmarks against the peers (bench/README.md, docs/PERFORMANCE.md); not part of 'make check'.
+.PHONY: bench
+bench: deps
+	@CHOUETTE_BENCH_DEPS=1 scripts/install-deps.sh
+	@$(MAKE) --no-print-directory build
+	@BUILD=$(BUILD) bench/run-all.sh --chouette $(abspath $(BIN))
+
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h' '*.cc')
 

@@ -68,9 +68,9 @@ case "$plain" in jit\ 2\ -1 | nojit\ 2\ -1) ;; *) fail "unexpected plain result 
 
 step "chouette index --lists under the same denial"
 warc=$TOP/tests/fixtures/warc/wget-localhost.warc.gz
-"$CHOUETTE" index --db "$D_TMP/plain" --lists "$TOP/data/lists/ut1" "$warc" 2>"$D_TMP/plain.log" ||
+"$CHOUETTE" index --db "$D_TMP/plain" --lists "$TOP/data/lists" "$warc" 2>"$D_TMP/plain.log" ||
     fail "index: $(cat "$D_TMP/plain.log")"
-LD_PRELOAD="$D_TMP/shim.so" "$CHOUETTE" index --db "$D_TMP/mdwe" --lists "$TOP/data/lists/ut1" \
+LD_PRELOAD="$D_TMP/shim.so" "$CHOUETTE" index --db "$D_TMP/mdwe" --lists "$TOP/data/lists" \
     "$warc" 2>"$D_TMP/mdwe.log" || fail "index under W^X denial: $(cat "$D_TMP/mdwe.log")"
 summary() { sed -n 's/.*\(records, [0-9]* pages indexed\).*/\1/p' "$1"; }
 [ "$(summary "$D_TMP/plain.log")" = "$(summary "$D_TMP/mdwe.log")" ] ||

@@ -39,7 +39,7 @@ if [ "${CHOUETTE_DEMO_DEPS:-0}" = 1 ]; then
 fi
 # The peers and tools of the benchmarks (bench/, `make bench`); not needed to build or test.
 bench_pkgs=(nginx wget2 python3-scrapy wrk lighttpd xapian-omega time linux-perf
-    python3.11-doc libreoffice-help-fr debian-handbook)
+    python3.11-doc libreoffice-help-fr debian-handbook gnuplot-nox)
 if [ "${CHOUETTE_BENCH_DEPS:-0}" = 1 ]; then
     want+=("${bench_pkgs[@]}")
 fi

@@ -81,6 +81,7 @@ for name, rs in runs.items():
 if "chouette" in med and "omindex" in med:
     c, o = med["chouette"], med["omindex"]
     print(f"\nchouette docs/s / omindex docs/s = {c['dps'] / o['dps']:.2f}; "
+          f"docs per CPU-second chouette / omindex = {o['cpu'] / c['cpu']:.2f}; "
           f"size per doc chouette / omindex = {c['kpd'] / o['kpd']:.2f} "
           f"(compacted {c['kpdc'] / o['kpdc']:.2f})")
 PY

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Serving throughput and latency, side by side: `chouette serve` (GET /api/search and the HTML
+# /search page) vs Omega's CGI behind lighttpd (mod_cgi, bench/serve/lighttpd.conf.in, Omega's
+# shipped 'query' template), on the same pages (bench/index/corpus.sh, indexed by
+# bench/index/run.sh or here) and the same rotating mix of real queries (bench/queries/*.tsv,
+# bench/serve/queries.lua). Runs interleaved (api, html, omega, api, ...), wrk -t 2 -c 32 for
+# --seconds each; medians at the end. Then the HTTP overhead: wrk -c 1 on /api/search (one
+# request at a time) against the in-process median of bench/index/bench_search.sh.
+#
+# usage: bench/serve/run.sh [--runs N] [--seconds S] [--chouette BIN] [--work DIR]
+#                           [--results DIR]
+# Needs: wrk lighttpd xapian-omega (CHOUETTE_BENCH_DEPS=1 scripts/install-deps.sh).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+chouette=$top/bin/chouette
+work=/tmp/chouette-bench-corpus
+runs=5 seconds=10 results=
+while [ $# -gt 0 ]; do
+    case $1 in
+    --runs) runs=$2; shift 2 ;;
+    --seconds) seconds=$2; shift 2 ;;
+    --chouette) chouette=$2; shift 2 ;;
+    --work) work=$2; shift 2 ;;
+    --results) results=$2; shift 2 ;;
+    *) sed -n '2,13p' "$0" >&2; exit 2 ;;
+    esac
+done
+chouette=$(cd "$(dirname "$chouette")" && pwd)/$(basename "$chouette")
+for t in wrk lighttpd omindex; do
+    command -v "$t" >/dev/null || { echo "run.sh: $t missing (CHOUETTE_BENCH_DEPS=1 scripts/install-deps.sh)" >&2; exit 1; }
+done
+"$top/bench/index/corpus.sh" "$work"
+mkdir -p "$work/dbs"
+if [ ! -d "$work/dbs/chouette" ]; then
+    "$chouette" index --db "$work/dbs/chouette" "$work/py.warc.gz" "$work/lo.warc.gz" \
+        "$work/dh.warc.gz" 2>/dev/null
+fi
+if [ ! -d "$work/dbs/omega-english" ]; then
+    omindex --db "$work/dbs/omega-english" --url / "$work/files" >/dev/null 2>&1
+fi
+results=${results:-$work/results-serve}
+mkdir -p "$results"
+queries=$(mktemp /tmp/bench-serve-queries.XXXXXX)
+cat "$top"/bench/queries/*.tsv >"$queries"
+tmp=$(mktemp -d /tmp/bench-serve.XXXXXX)
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$tmp" "$queries"
+}
+trap cleanup EXIT
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+wait_http() {
+    for _ in $(seq 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done
+    echo "run.sh: $1 does not answer" >&2
+    exit 1
+}
+
+# Omega: lighttpd + mod_cgi, database_dir = the benchmark's dbs/, shipped templates.
+oport=$(free_port)
+mkdir -p "$tmp/www" "$tmp/omega-log"
+printf 'database_dir %s\ntemplate_dir %s\nlog_dir %s\n' "$work/dbs" \
+    /usr/share/xapian-omega/templates "$tmp/omega-log" >"$tmp/omega.conf"
+sed -e "s|@PORT@|$oport|g" -e "s|@TMP@|$tmp|g" "$top/bench/serve/lighttpd.conf.in" \
+    >"$tmp/lighttpd.conf"
+lighttpd -D -f "$tmp/lighttpd.conf" &
+pids+=($!)
+# Chouette
+cport=$(free_port)
+"$chouette" serve --db "$work/dbs/chouette" --listen "127.0.0.1:$cport" 2>"$tmp/serve.err" &
+pids+=($!)
+wait_http "http://127.0.0.1:$oport/cgi-bin/omega?P=json&DB=omega-english"
+wait_http "http://127.0.0.1:$cport/healthz"
+curl -sf "http://127.0.0.1:$oport/cgi-bin/omega?P=json&DB=omega-english" | grep -q 'library/json.html' ||
+    { echo "run.sh: omega does not find library/json.html" >&2; exit 1; }
+curl -sf "http://127.0.0.1:$cport/api/search?q=json" | grep -q 'library/json.html' ||
+    { echo "run.sh: chouette does not find library/json.html" >&2; exit 1; }
+
+lua=$top/bench/serve/queries.lua
+# bench NAME CONNS URL KIND: one wrk run; appends its wrkstats line tagged with NAME.
+bench() {
+    local name=$1 conns=$2 url=$3 kind=$4
+    local line
+    sleep 1 # let the server drop the previous run's connections (per-address limit)
+    line=$(wrk -t "$((conns < 2 ? 1 : 2))" -c "$conns" -d "${seconds}s" --timeout 10s -s "$lua" \
+        "$url" -- "$kind" "$queries" omega-english | grep '^wrkstats')
+    echo "$name ${line#wrkstats }" | tee -a "$results/runs.txt"
+}
+: >"$results/runs.txt"
+{
+    echo "# $(date -u +%FT%TZ) $(nproc) cores; $(uname -r); wrk -t 2 -c 32 -d ${seconds}s"
+    echo "# chouette $chouette ($(git -C "$top" rev-parse --short HEAD)); omega $(dpkg-query -W -f='${Version}' xapian-omega); $(lighttpd -v 2>&1 | head -1)"
+    echo "# $(wc -l <"$queries") queries from bench/queries/*.tsv; $(xapian-delve "$work/dbs/chouette" | grep 'number of documents') (chouette)"
+} >"$results/env.txt"
+cat "$results/env.txt"
+for _ in $(seq "$runs"); do
+    bench chouette-api 32 "http://127.0.0.1:$cport" api
+    bench chouette-html 32 "http://127.0.0.1:$cport" html
+    bench omega 32 "http://127.0.0.1:$oport" omega
+done
+for _ in 1 2 3; do
+    bench chouette-api-c1 1 "http://127.0.0.1:$cport" api
+done
+for _ in 1 2 3; do
+    "$top/bench/index/bench_search.sh" "$work/dbs/chouette" 1000 | tr '\n' ' ' |
+        sed 's/^/inprocess /' | tee -a "$results/runs.txt"
+    echo | tee -a "$results/runs.txt"
+done
+python3 - "$results/runs.txt" <<'PY' | tee "$results/summary.txt"
+import statistics, sys
+runs, inproc = {}, []
+for line in open(sys.argv[1]):
+    f = line.split()
+    if not f:
+        continue
+    if f[0] == "inprocess":
+        kv = dict(zip(f[1::2], f[2::2]))
+        inproc.append(float(kv["median_us"]) / 1000)
+        continue
+    kv = dict(x.split("=") for x in f[1:])
+    runs.setdefault(f[0], []).append({k: float(v) for k, v in kv.items()})
+med = {}
+print("| target | runs | req/s | p50 ms | p90 ms | p99 ms | errors+non-2xx | req/s of each run |")
+print("|---|---|---|---|---|---|---|---|")
+for name, rs in runs.items():
+    m = {k: statistics.median(r[k] for r in rs) for k in ("rps", "p50_ms", "p90_ms", "p99_ms")}
+    m["bad"] = sum(r["errors"] + r["non2xx"] for r in rs)
+    med[name] = m
+    each = " ".join(str(round(r["rps"])) for r in sorted(rs, key=lambda r: r["rps"]))
+    print(f"| {name} | {len(rs)} | {m['rps']:.0f} | {m['p50_ms']:.2f} | {m['p90_ms']:.2f} "
+          f"| {m['p99_ms']:.2f} | {m['bad']:.0f} | {each} |")
+print()
+if "omega" in med:
+    for name in ("chouette-api", "chouette-html"):
+        if name in med:
+            print(f"{name} req/s / omega req/s = {med[name]['rps'] / med['omega']['rps']:.1f}")
+if inproc and "chouette-api-c1" in med:
+    ip = statistics.median(inproc)
+    h = med["chouette-api-c1"]["p50_ms"]
+    print(f"in-process median {ip:.3f} ms; HTTP one at a time (wrk -c 1) p50 {h:.3f} ms; "
+          f"overhead {100 * (h - ip) / ip:.0f} %")
+PY
+echo "results in $results"

@@ -35,10 +35,11 @@ for i in range(20):
 PY
 fx_start site --root "$SITE"
 base="http://127.0.0.1:$FX_PORT_site"
-crawl() { # OUT: the one command, run again unchanged after every kill
-    "$CHOUETTE" crawl --out "$1" --seed "$base/" --allow-network 127.0.0.0/8 --delay-ms 0 \
-        2>>"$FX_TMP/crawl.err"
-}
+ARGS=(--seed "$base/" --allow-network 127.0.0.0/8 --delay-ms 0) # the one command, every run
+crawl() { "$CHOUETTE" crawl --out "$1" "${ARGS[@]}" 2>>"$FX_TMP/crawl.err"; }
+# in the background, started from this shell (not a subshell), so that $pid is the crawler
+# itself and SIGKILL hits it, not a wrapper
+crawl_bg() { "$CHOUETTE" crawl --out "$1" "${ARGS[@]}" 2>>"$FX_TMP/crawl.err" & pid=$!; }
 now_ms() { date +%s%3N; }
 
 # the reference: one uninterrupted crawl
@@ -56,13 +57,13 @@ out="$FX_TMP/crash"
 lo=$((ref_ms / 80 > 30 ? ref_ms / 80 : 30)) hi=$((ref_ms / 20 > 60 ? ref_ms / 20 : 60))
 kills=0 runs=0 finished=0
 while [ $kills -lt "$KILLS" ]; do
-    crawl "$out" &
-    pid=$!
+    crawl_bg "$out"
     runs=$((runs + 1))
     ms=$((lo + RANDOM % (hi - lo + 1)))
     sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
     if kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null; then
         wait "$pid" 2>/dev/null
+        [ $? -eq 137 ] || fail "the crawler was not killed by SIGKILL"
         kills=$((kills + 1))
     else
         wait "$pid"
@@ -72,6 +73,7 @@ while [ $kills -lt "$KILLS" ]; do
         break
     fi
 done
+echo "pages recorded when the kills ended: $(warc_responses "$out" 2>/dev/null | sort -u | wc -l)"
 [ $finished -eq 0 ] && { crawl "$out" || fail "final run exit $?: $(tail -n 5 "$FX_TMP/crawl.err")"; }
 echo "crash crawl: $kills kills in $runs runs (sleeps ${lo}-${hi} ms), then completed"
 [ "$kills" -ge $((KILLS / 2)) ] || fail "the crawl finished after only $kills kills: the test did not test"

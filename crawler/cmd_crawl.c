@@ -254,7 +254,13 @@ int cmd_crawl(int argc, char **argv)
         fputs("chouette crawl: libcurl initialisation failed\n", stderr);
         goto out;
     }
-    crawl_options co = {k, out, (int)part_i, (int)part_n, cli_progress_enabled(), &stop_flag};
+    crawl_options co = {0};
+    co.cfg = k;
+    co.out_dir = out;
+    co.part_index = (int)part_i;
+    co.part_count = (int)part_n;
+    co.progress = cli_progress_enabled();
+    co.stop = &stop_flag;
     crawl_stats s;
     char err[1024];
     ch_status st = crawl_run(&co, &s, err, sizeof err);

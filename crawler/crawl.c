@@ -29,6 +29,9 @@
 #define PCRE_MATCH_LIMIT 100000
 #define MAX_HANDOFF_FILES 256
 #define RETRY_AFTER_MAX_S 3600 /* a longer Retry-After is cut to this */
+/* Links already handled in this run (64-bit hashes, open addressing; emptied when 3/4 full):
+ * a link met again needs no normalising, scoping or INSERT (2 MiB). */
+#define SEEN_SLOTS (1u << 18)
 
 typedef enum { JOB_ROBOTS, JOB_URL } job_kind;
 
@@ -56,6 +59,8 @@ typedef struct {
     netguard_t *guard;
     warc_writer *ww;
     int warc_seq;
+    int committed_seq;      /* the WARC file and offset of the last commit: what a resume ... */
+    uint64_t committed_off; /* ... keeps, and what a failed run cuts its file back to */
     char warcinfo_id[WARC_ID_SIZE];
     pcre2_code **include, **exclude;
     size_t n_include, n_exclude;
@@ -66,9 +71,15 @@ typedef struct {
     robots_slot robots[ROBOTS_CACHE_SLOTS];
     size_t robots_next;
     FILE *handoff[MAX_HANDOFF_FILES];
+    uint64_t *seen; /* SEEN_SLOTS hashes of links already queued or rejected; 0 = empty */
+    size_t seen_used;
     int64_t done_total; /* DONE URLs, for max_pages */
     int inflight_urls;
-    bool dirty; /* the open transaction holds changes */
+    bool dirty;             /* the open transaction holds changes */
+    int64_t group_start_ms; /* when the open transaction got its first change; 0 when clean */
+    int group_answers;      /* answers (pages, robots.txt) in the open transaction */
+    int group_pages_max;    /* group commit: at most this many answers ... */
+    int64_t group_ms_max;   /* ... or this old, whichever first */
     extract_limits xlim;
 } crawler;
 
@@ -77,6 +88,14 @@ static int64_t wall_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The open transaction holds a change: start the group commit clock if it is not running. */
+static void mark_dirty(crawler *c)
+{
+    if (!c->dirty)
+        c->group_start_ms = wall_ms();
+    c->dirty = true;
 }
 
 static void set_err(crawler *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -214,11 +233,36 @@ out:
     return st;
 }
 
-/* Queue a discovered URL. Out-of-scope and malformed links are dropped silently. */
+/* Was this link (hash h) handled before? When not, remember it. */
+static bool seen_before(crawler *c, uint64_t h)
+{
+    if (!h)
+        h = 1;
+    size_t i = (size_t)(h & (SEEN_SLOTS - 1));
+    while (c->seen[i]) {
+        if (c->seen[i] == h)
+            return true;
+        i = (i + 1) & (SEEN_SLOTS - 1);
+    }
+    if (c->seen_used >= SEEN_SLOTS / 4 * 3) { /* full enough: start again */
+        memset(c->seen, 0, SEEN_SLOTS * sizeof *c->seen);
+        c->seen_used = 0;
+        i = (size_t)(h & (SEEN_SLOTS - 1));
+    }
+    c->seen[i] = h;
+    c->seen_used++;
+    return false;
+}
+
+/* Queue a discovered URL. Out-of-scope and malformed links are dropped silently. An absolute
+ * link met before in this run is skipped at once: the scope is fixed for the run and the
+ * frontier ignores a URL it knows, so the outcome would be the same. */
 static ch_status queue_link(crawler *c, const char *base, const char *ref, int depth, int kind,
                             int redirects, bool is_seed)
 {
     if (depth > c->cfg->max_depth)
+        return CH_OK;
+    if (!base && !is_seed && seen_before(c, crawl_host_hash(ref)))
         return CH_OK;
     char *url = NULL, *origin = NULL;
     ch_status st = admit(c, base, ref, is_seed, &url, &origin);
@@ -228,7 +272,7 @@ static ch_status queue_link(crawler *c, const char *base, const char *ref, int d
         return CH_OK;
     st = frontier_add(c->fr, url, origin, depth, kind, redirects, NULL);
     if (!st)
-        c->dirty = true;
+        mark_dirty(c);
     free(url);
     free(origin);
     return st;
@@ -256,6 +300,32 @@ static ch_status commit_offset(crawler *c)
     if (!st)
         st = frontier_meta_set(c->fr, "warcinfo_id", c->warcinfo_id);
     return st;
+}
+
+/* After a commit: the WARC position a resume starts from. */
+static void note_committed(crawler *c)
+{
+    c->committed_seq = c->warc_seq;
+    c->committed_off = warc_writer_size(c->ww);
+}
+
+/* A run that fails leaves its WARC files as a resume would: the current file cut back to the
+ * committed offset, a file started after the last commit removed. Best effort. */
+static void warc_cut_back(crawler *c)
+{
+    if (!c->ww)
+        return;
+    warc_writer_close(c->ww);
+    c->ww = NULL;
+    char path[4096];
+    if (c->warc_seq != c->committed_seq) {
+        warc_name(c, c->warc_seq, path, sizeof path);
+        unlink(path);
+    }
+    warc_name(c, c->committed_seq, path, sizeof path);
+    if (truncate(path, (off_t)c->committed_off) != 0) {
+        /* nothing more to do: the next run cuts it back from the committed state */
+    }
 }
 
 /* Start WARC file number seq from scratch: truncated, warcinfo first. Inside a transaction. */
@@ -311,6 +381,8 @@ static ch_status warc_resume(crawler *c)
             st = warc_new_file(c, 0);
         if (!st)
             st = frontier_commit(c->fr);
+        if (!st)
+            note_committed(c);
         goto out;
     }
     char *end = NULL;
@@ -329,6 +401,7 @@ static ch_status warc_resume(crawler *c)
         goto out;
     }
     c->warc_seq = (int)seq;
+    note_committed(c);
     snprintf(c->warcinfo_id, sizeof c->warcinfo_id, "%s", info);
 out:
     free(seq_s);
@@ -370,9 +443,19 @@ static ch_status stored_headers(const fetch_result *r, buf_t *out)
 /* Copy s into a field value without control characters. */
 static void field_value(buf_t *b, const char *name, const char *s)
 {
-    buf_appendf(b, "%s: ", name);
-    for (; s && *s; s++)
-        buf_append_char(b, (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
+    buf_append_str(b, name);
+    buf_append_str(b, ": ");
+    while (s && *s) {
+        size_t n = 0;
+        while (s[n] && (unsigned char)s[n] >= 0x20 && s[n] != 0x7f)
+            n++;
+        buf_append(b, s, n);
+        s += n;
+        if (*s) {
+            buf_append_char(b, ' ');
+            s++;
+        }
+    }
     buf_append_str(b, "\r\n");
 }
 
@@ -444,7 +527,7 @@ static ch_status start_robots(crawler *c, const frontier_host *h, int64_t now)
         return st;
     }
     /* nothing else goes to this host until robots.txt is in */
-    c->dirty = true;
+    mark_dirty(c);
     return frontier_set_host_clock(c->fr, h->id, now + (c->cfg->timeout_s + 5) * 1000,
                                    h->backoff_ms);
 }
@@ -473,7 +556,7 @@ static ch_status start_url(crawler *c, const frontier_host *h, frontier_url *u, 
         return st;
     }
     c->inflight_urls++;
-    c->dirty = true;
+    mark_dirty(c);
     return frontier_set_host_clock(c->fr, h->id, now + host_delay_ms(c, h), h->backoff_ms);
 }
 
@@ -517,7 +600,7 @@ static ch_status fill(crawler *c, bool *limit_reached, int64_t *wake)
             st = frontier_set_host_clock(c->fr, h->id,
                                          (h->robots_fetched_at + c->cfg->robots_retry_s) * 1000,
                                          h->backoff_ms);
-            c->dirty = true;
+            mark_dirty(c);
             frontier_host_free(h);
             if (st)
                 return st;
@@ -531,7 +614,7 @@ static ch_status fill(crawler *c, bool *limit_reached, int64_t *wake)
                 continue;
             return st;
         }
-        c->dirty = true;
+        mark_dirty(c);
         bool allowed = true;
         if (pol == ROBOTS_PARSE) {
             robots_t *r = robots_for(c, h);
@@ -579,7 +662,7 @@ static ch_status finish_robots(crawler *c, job *j, fetch_result *r)
     free(origin);
     if (st || !h)
         return st == CH_ERR_NOTFOUND ? CH_OK : st;
-    c->dirty = true;
+    mark_dirty(c);
     if (r->refused) {
         /* the host's address is off limits: its URLs would all be refused too */
         c->stats->refused++;
@@ -812,7 +895,7 @@ static ch_status finish_url(crawler *c, job *j, fetch_result *r)
     frontier_url *u = j->u;
     ch_status st = CH_OK;
     c->inflight_urls--;
-    c->dirty = true;
+    mark_dirty(c);
     bool retryable =
         (r->http_status == 0 && !r->refused) || r->http_status == 429 || r->http_status == 503;
     if (r->refused) {
@@ -903,9 +986,13 @@ static ch_status finish_url(crawler *c, job *j, fetch_result *r)
             c->stats->bytes += (int64_t)r->body.len;
         }
     }
+    int write_errno = errno;
     buf_free(&meta);
     if (st) {
-        set_err(c, "cannot record a fetched page");
+        if (st == CH_ERR_IO)
+            set_err(c, "cannot record a fetched page: %s", strerror(write_errno));
+        else
+            set_err(c, "cannot record a fetched page");
         return st;
     }
     st = frontier_finish_url(c->fr, u, FRONTIER_DONE, &fres, !r->skipped_type);
@@ -918,20 +1005,29 @@ static ch_status finish_url(crawler *c, job *j, fetch_result *r)
 
 /* ---- the loop ---------------------------------------------------------------------------- */
 
-/* Make the batch durable: WARC fsync first, then the frontier commit with the WARC offset. */
+/* Make the batch durable: WARC fsync first, then the frontier commit with the WARC offset.
+ * This order is the crash-safety invariant: a page is DONE in a committed transaction only
+ * once its WARC records are on disk; records past the committed offset are cut on resume. */
 static ch_status flush_batch(crawler *c, bool reopen)
 {
     ch_status st = CH_OK;
+    int sync_errno = 0;
     if (c->dirty) {
         st = warc_writer_sync(c->ww);
+        if (st)
+            sync_errno = errno;
         if (!st)
             st = commit_offset(c);
         if (!st)
             st = frontier_commit(c->fr);
+        if (!st)
+            note_committed(c);
         for (int i = 0; i < MAX_HANDOFF_FILES && !st; i++)
             if (c->handoff[i])
                 fflush(c->handoff[i]);
         c->dirty = false;
+        c->group_start_ms = 0;
+        c->group_answers = 0;
         if (!st && (uint64_t)warc_writer_size(c->ww) >= (uint64_t)c->cfg->warc_max_bytes) {
             st = warc_writer_close(c->ww);
             c->ww = NULL;
@@ -941,13 +1037,17 @@ static ch_status flush_batch(crawler *c, bool reopen)
                 st = warc_new_file(c, c->warc_seq + 1);
             if (!st)
                 st = frontier_commit(c->fr);
+            if (!st)
+                note_committed(c);
         }
     } else {
         st = frontier_commit(c->fr);
     }
     if (!st && reopen)
         st = frontier_begin(c->fr);
-    if (st)
+    if (st && sync_errno)
+        set_err(c, "cannot commit the crawl state: WARC file: %s", strerror(sync_errno));
+    else if (st && !(c->err && c->err[0]))
         set_err(c, "cannot commit the crawl state");
     return st;
 }
@@ -1004,6 +1104,9 @@ static ch_status setup(crawler *c)
     if (!c->md || !c->mctx)
         return CH_ERR_NOMEM;
     pcre2_set_match_limit(c->mctx, PCRE_MATCH_LIMIT);
+    c->seen = calloc(SEEN_SLOTS, sizeof *c->seen);
+    if (!c->seen)
+        return CH_ERR_NOMEM;
     extract_global_init();
     extract_limits_default(&c->xlim);
     c->xlim.max_input = (size_t)k->response_max_bytes;
@@ -1069,6 +1172,7 @@ static void teardown(crawler *c)
     pcre2_match_data_free(c->md);
     pcre2_match_context_free(c->mctx);
     cfg_list_clear(&c->seed_hosts);
+    free(c->seen);
     for (size_t i = 0; i < ROBOTS_CACHE_SLOTS; i++)
         robots_free(c->robots[i].r);
     for (int i = 0; i < MAX_HANDOFF_FILES; i++)
@@ -1099,6 +1203,8 @@ ch_status crawl_run(const crawl_options *o, crawl_stats *stats, char *err, size_
     c.stats = stats;
     c.err = err;
     c.errlen = errlen;
+    c.group_pages_max = o->group_pages > 0 ? o->group_pages : CRAWL_GROUP_PAGES;
+    c.group_ms_max = o->group_ms > 0 ? o->group_ms : CRAWL_GROUP_MS;
     if (err && errlen)
         err[0] = '\0';
     int64_t t0 = wall_ms(), last_progress = 0;
@@ -1118,12 +1224,24 @@ ch_status crawl_run(const crawl_options *o, crawl_stats *stats, char *err, size_
                 break;
         }
         int64_t now = wall_ms();
+        /* Group commit: one fsync and one commit for many answers. Also flushed when nothing
+         * is in flight (the loop would only wait for a host's clock: as well be durable). */
+        if (c.dirty && (c.group_answers >= c.group_pages_max ||
+                        now - c.group_start_ms >= c.group_ms_max || fetch_active(c.fe) == 0)) {
+            st = flush_batch(&c, true);
+            if (st)
+                break;
+        }
         int timeout = 200;
         if (wake >= 0 && wake - now < timeout)
             timeout = wake > now ? (int)(wake - now) : 0;
+        if (c.dirty) { /* wake up in time to commit the group */
+            int64_t due = c.group_start_ms + c.group_ms_max - now;
+            if (due < timeout)
+                timeout = due > 0 ? (int)due : 0;
+        }
         fetch_result *r = NULL;
         ch_status ws = fetch_wait(c.fe, timeout, &r);
-        bool handled = false;
         while (ws == CH_OK && r && !st) {
             job *j = r->user;
             st = j->kind == JOB_ROBOTS ? finish_robots(&c, j, r) : finish_url(&c, j, r);
@@ -1131,7 +1249,13 @@ ch_status crawl_run(const crawl_options *o, crawl_stats *stats, char *err, size_
             free(j);
             fetch_result_free(r);
             r = NULL;
-            handled = true;
+            c.group_answers++;
+            /* a WARC file past its size is closed (by the flush) before it grows further */
+            if (!st && (c.group_answers >= c.group_pages_max ||
+                        (uint64_t)warc_writer_size(c.ww) >= (uint64_t)c.cfg->warc_max_bytes))
+                st = flush_batch(&c, true);
+            if (st)
+                break;
             ws = fetch_wait(c.fe, 0, &r);
         }
         if (st)
@@ -1141,8 +1265,6 @@ ch_status crawl_run(const crawl_options *o, crawl_stats *stats, char *err, size_
             set_err(&c, "libcurl failed");
             break;
         }
-        if (handled || c.dirty)
-            st = flush_batch(&c, true);
         progress(&c, &last_progress);
     }
     if (!st && c.fr && frontier_in_transaction(c.fr))
@@ -1154,6 +1276,8 @@ ch_status crawl_run(const crawl_options *o, crawl_stats *stats, char *err, size_
         frontier_pages_fetched(c.fr, &pages, &stats->hosts);
         frontier_count(c.fr, FRONTIER_QUEUED, &stats->queued_left);
     }
+    if (st)
+        warc_cut_back(&c);
     /* in-flight jobs still owned by the fetcher are freed with it; free their jobs first */
     teardown(&c);
     stats->duration_ms = wall_ms() - t0;

@@ -10,9 +10,16 @@
  * Output in out_dir: chouette[-pI]-NNNNN.warc.gz (warcinfo first; response + request +
  * metadata per fetched page; metadata only for skipped content types; revisit for 304s;
  * rotated past warc_max_bytes), state.sqlite (the frontier), handoff-J.txt (URLs of other
- * partitions). Batches of pages are fsynced to the WARC file before the frontier commits them
- * together with the WARC offset; on start the WARC file is cut back to the committed offset,
- * so kill -9 at any moment then a new run loses nothing and writes no page twice. */
+ * partitions). Pages are committed in groups (group commit: CRAWL_GROUP_PAGES answers from
+ * all hosts or CRAWL_GROUP_MS, whichever first): the WARC file is fsynced, then the frontier
+ * commits the group's pages as done, their outlinks and the WARC offset in one transaction; on
+ * start the WARC file is cut back to the committed offset, so kill -9 at any moment then a new
+ * run loses nothing and writes no page twice (answers of an uncommitted group are fetched
+ * again).
+ *
+ * Per-host connections: per_host_connections (default 1) transfers to one host at once, each
+ * start spaced by the host's delay. 1 is the polite setting for other people's sites; more is
+ * for one's own servers (an intranet, a benchmark against wget2 --max-threads=8 on loopback). */
 #ifndef CHOUETTE_CRAWL_H
 #define CHOUETTE_CRAWL_H
 
@@ -29,7 +36,15 @@ typedef struct {
     int part_index, part_count;  /* --partition I/N; 0/1 when not partitioned */
     bool progress;               /* draw a progress line on stderr */
     volatile sig_atomic_t *stop; /* set (by a signal handler) to finish in-flight work and end */
+    int group_pages;             /* group commit: answers per commit; 0: CRAWL_GROUP_PAGES */
+    int group_ms;                /* ... or age of the oldest change; 0: CRAWL_GROUP_MS */
 } crawl_options;
+
+/* Group commit defaults: the WARC file is fsynced and the frontier committed once per group of
+ * answers (from all hosts), when it reaches this many or this age, whichever comes first; and
+ * also as soon as nothing is in flight. */
+#define CRAWL_GROUP_PAGES 64
+#define CRAWL_GROUP_MS 200
 
 typedef struct {
     int64_t pages;         /* URLs fetched and recorded in this run (any HTTP status) */

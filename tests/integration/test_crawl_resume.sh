@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# kill -9 in the middle of a crawl, twice, then resume: the same set of pages as an
-# uninterrupted crawl, no page recorded twice, and WARC files that read to the end.
+# kill -9 in the middle of a crawl, five times at random moments (pages are committed in
+# groups, so a kill lands before, inside or after a group's WARC write, fsync or commit), then
+# resume: the same set of pages as an uninterrupted crawl, no page recorded twice, and WARC
+# files that read to the end. The pauses are printed (RESUME_PAUSES="0.3 0.1 ..." replays).
 . "$(dirname "$0")/../fixtures/server/lib.sh"
-N=150
+N=200
 gen="$FX_TMP/gen"
 mkdir -p "$gen"
 for i in $(seq 0 $((N - 1))); do
@@ -17,7 +19,7 @@ done
 cp "$gen/p0.html" "$gen/index.html"
 fx_start gen --root "$gen"
 seed="http://127.0.0.1:$FX_PORT_gen/p0.html"
-crawl() { "$CHOUETTE" crawl --out "$1" --seed "$seed" --allow-network 127.0.0.0/8 --delay-ms 10 \
+crawl() { "$CHOUETTE" crawl --out "$1" --seed "$seed" --allow-network 127.0.0.0/8 --delay-ms 20 \
     --max-depth 1000 2>>"$FX_TMP/crawl.err"; }
 
 crawl "$FX_TMP/ref" || fail "reference crawl failed: $(cat "$FX_TMP/crawl.err")"
@@ -25,8 +27,11 @@ ref=$(warc_responses "$FX_TMP/ref" | sort)
 [ "$(wc -l <<<"$ref")" -eq "$N" ] || fail "reference crawl has $(wc -l <<<"$ref") pages, want $N"
 
 out="$FX_TMP/killed"
-for pause in 0.7 0.5; do
-    "$CHOUETTE" crawl --out "$out" --seed "$seed" --allow-network 127.0.0.0/8 --delay-ms 10 \
+# at most 5 x 0.6 s of crawling at 20 ms a page: fewer than N pages, the crawl cannot end early
+pauses=${RESUME_PAUSES:-$(for i in 1 2 3 4 5; do printf '0.%d ' $((1 + RANDOM % 6)); done)}
+echo "kill -9 after: $pauses"
+for pause in $pauses; do
+    "$CHOUETTE" crawl --out "$out" --seed "$seed" --allow-network 127.0.0.0/8 --delay-ms 20 \
         --max-depth 1000 2>>"$FX_TMP/crawl.err" &
     pid=$!
     sleep "$pause"
@@ -38,6 +43,8 @@ done
 crawl "$out" || fail "resumed crawl failed: $(cat "$FX_TMP/crawl.err")"
 
 for f in "$out"/*.warc.gz; do gzip -t "$f" || fail "$f is not a clean gzip stream"; done
+WARC_CHECK=${BUILD:-$TOP/build}/tools/warc_check
+if [ -x "$WARC_CHECK" ]; then "$WARC_CHECK" "$out"/*.warc.gz >/dev/null || fail "warc_check failed"; fi
 all=$(warc_responses "$out")
 dups=$(sort <<<"$all" | uniq -d)
 [ -z "$dups" ] || fail "pages recorded twice: $dups"

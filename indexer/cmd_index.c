@@ -10,7 +10,7 @@
 
 static const char usage_text[] =
     "usage: chouette index --db DIR [--lists DIR] [--policy FILE] [--reclassify] [--wait SECONDS]\n"
-    "                      WARC...\n"
+    "                      [--batch N] [--jobs N] WARC...\n"
     "\n"
     "Index the HTML pages (HTTP 200, text/html or XHTML) of WARC files into the Xapian\n"
     "database DIR, created if needed (its parent directory must exist). A 404 or 410 record\n"
@@ -23,6 +23,8 @@ static const char usage_text[] =
     "  --reclassify      rewrite documents even when unchanged (after a lists update)\n"
     "  --wait SECONDS    wait this long for another writer's lock (default 10)\n"
     "  --batch N         commit every N documents (default 1000)\n"
+    "  --jobs N          worker threads parsing and classifying pages (default: one per\n"
+    "                    core); the database is the same whatever N\n"
     "  -h, --help        show this help\n"
     "\n"
     "A summary goes to stderr at the end. Exit status: 0 success, 1 a WARC file could not be\n"
@@ -60,7 +62,7 @@ int cmd_index(int argc, char **argv)
     int rc = CLI_EXIT_FAILURE;
     const char *db = NULL, *lists_dir = NULL, *policy_file = NULL;
     bool reclassify = false;
-    long wait_s = 10, batch = 0;
+    long wait_s = 10, batch = 0, jobs = 0;
     const char **paths = calloc((size_t)argc + 1, sizeof *paths);
     size_t n = 0;
     flt_classifier *classifier = NULL;
@@ -73,7 +75,7 @@ int cmd_index(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--db") == 0 || strcmp(a, "--lists") == 0 || strcmp(a, "--wait") == 0 ||
-            strcmp(a, "--batch") == 0 || strcmp(a, "--policy") == 0) {
+            strcmp(a, "--batch") == 0 || strcmp(a, "--policy") == 0 || strcmp(a, "--jobs") == 0) {
             if (i + 1 >= argc) {
                 rc = usage_error("missing value after", a);
                 goto out;
@@ -85,7 +87,10 @@ int cmd_index(int argc, char **argv)
                 lists_dir = v;
             else if (a[2] == 'p')
                 policy_file = v;
-            else if (a[2] == 'b' && !cli_parse_long(v, 1, 1000000, &batch)) {
+            else if (a[2] == 'j' && !cli_parse_long(v, 1, IDX_MAX_JOBS, &jobs)) {
+                rc = usage_error("bad --jobs value", v);
+                goto out;
+            } else if (a[2] == 'b' && !cli_parse_long(v, 1, 1000000, &batch)) {
                 rc = usage_error("bad --batch value", v);
                 goto out;
             } else if (a[2] == 'w' && !cli_parse_long(v, 0, 86400, &wait_s)) {
@@ -131,6 +136,7 @@ int cmd_index(int argc, char **argv)
                             .reclassify = reclassify,
                             .lock_wait_s = (double)wait_s,
                             .batch_docs = (size_t)batch,
+                            .jobs = (size_t)jobs,
                             .progress = progress ? on_progress : NULL};
     ch_status st = idx_writer_open(db, &opts, &w, &err);
     if (st) {

@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/text.h"
 #include "common/url.h"
@@ -51,15 +52,22 @@ static ch_status fold_new(const char *s, size_t len, buf_t *out)
     return st;
 }
 
-/* ---- the queue between the worker and the writer ------------------------------------------- */
+/* ---- the pipeline: one shared WARC reader, N workers, one writer ---------------------------- */
+
+/* Workers take records from the shared reader one at a time (under the pipeline's lock); each
+ * record read gets the next sequence number and becomes exactly one item. Items are handed to
+ * the writer through a window of IDX_QUEUE_DEPTH slots indexed by sequence number, and the
+ * writer takes them in sequence order: whatever the number of workers, the writer sees the same
+ * items in the same order as with one worker (same documents, same docids, same replacement
+ * and deletion order). A worker whose item is IDX_QUEUE_DEPTH ahead of the writer waits. */
 
 typedef enum {
+    IT_NOP,        /* nothing to write (a record pass 1 ignores) */
     IT_LINKS,      /* pass 1: a page and its links */
     IT_DOC,        /* pass 2: a document to write */
     IT_DELETE,     /* pass 2: remove qterm (404/410, noindex) */
     IT_SKIP,       /* a record not indexed, `reason` */
     IT_FILE_ERROR, /* a WARC file failed */
-    IT_RECORD,     /* a record was read (progress) */
 } item_kind;
 
 typedef enum {
@@ -73,6 +81,7 @@ typedef enum {
 
 typedef struct {
     item_kind kind;
+    bool record; /* counts as a record read (progress and stats.records) */
     skip_reason reason;
     char *qterm;
     char *vterm;
@@ -105,84 +114,123 @@ static void item_free(item *it)
     free(it);
 }
 
+/* One unit of work taken from the reader: a copy of what the worker needs of a record (the
+ * reader's memory is only valid until its next record), or a file that failed. */
+typedef struct {
+    uint64_t seq;
+    bool file_error; /* path and msg set; nothing else */
+    char *path, *msg;
+    warc_type type;
+    bool is_resource;
+    bool noindex_header; /* X-Robots-Tag: noindex */
+    bool truncated;      /* WARC-Truncated present */
+    int status;          /* HTTP status; 200 for resource records; 0: not parsed */
+    char *target_uri;    /* NULL when absent */
+    char *date;          /* WARC-Date, "" when absent */
+    char *ct;            /* Content-Type, NULL when absent */
+    bool has_payload;
+    bool html;     /* the type (or the sniffed start) says HTML */
+    char *payload; /* copied only for a 200 HTML page of at most IDX_MAX_PAYLOAD bytes */
+    size_t plen;   /* the payload's length (even when not copied) */
+} job;
+
+static void job_clear(job *j)
+{
+    free(j->path);
+    free(j->msg);
+    free(j->target_uri);
+    free(j->date);
+    free(j->ct);
+    free(j->payload);
+    memset(j, 0, sizeof *j);
+}
+
 typedef struct {
     pthread_mutex_t mu;
-    pthread_cond_t not_full, not_empty;
-    item *ring[IDX_QUEUE_DEPTH];
-    size_t head, count;
-    bool done;  /* the worker has finished */
-    bool abort; /* the writer gave up: the worker should stop */
-} queue;
+    pthread_cond_t cv; /* broadcast on every change below */
+    /* the shared reader */
+    const char *const *paths;
+    size_t n_paths;
+    size_t file;       /* index of the file being read (or next to open) */
+    warc_reader *r;    /* NULL between files */
+    bool reader_done;  /* every file read */
+    uint64_t next_seq; /* sequence number of the next job */
+    /* the window towards the writer */
+    item *slot[IDX_QUEUE_DEPTH];
+    uint64_t base;         /* the sequence number the writer takes next */
+    size_t workers_active; /* workers not yet finished */
+    bool abort;            /* the writer gave up, or a worker ran out of memory */
+    ch_status abort_status;
+} pipeline;
 
-static void queue_init(queue *q)
+static void pipeline_init(pipeline *p, const char *const *paths, size_t n_paths)
 {
-    memset(q, 0, sizeof *q);
-    pthread_mutex_init(&q->mu, NULL);
-    pthread_cond_init(&q->not_full, NULL);
-    pthread_cond_init(&q->not_empty, NULL);
+    memset(p, 0, sizeof *p);
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    p->paths = paths;
+    p->n_paths = n_paths;
 }
 
-static void queue_destroy(queue *q)
+static void pipeline_destroy(pipeline *p)
 {
-    while (q->count) {
-        item_free(q->ring[q->head]);
-        q->head = (q->head + 1) % IDX_QUEUE_DEPTH;
-        q->count--;
-    }
-    pthread_mutex_destroy(&q->mu);
-    pthread_cond_destroy(&q->not_full);
-    pthread_cond_destroy(&q->not_empty);
+    for (size_t i = 0; i < IDX_QUEUE_DEPTH; i++)
+        item_free(p->slot[i]);
+    warc_reader_close(p->r);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
 }
 
-/* Push it (ownership passes to the queue). false when the writer aborted (it is freed). */
-static bool queue_push(queue *q, item *it)
+/* Stop everything (workers finish their record and leave). Call with the lock held. */
+static void pipeline_abort_locked(pipeline *p, ch_status why)
 {
-    pthread_mutex_lock(&q->mu);
-    while (q->count == IDX_QUEUE_DEPTH && !q->abort)
-        pthread_cond_wait(&q->not_full, &q->mu);
-    bool ok = !q->abort;
-    if (ok) {
-        q->ring[(q->head + q->count) % IDX_QUEUE_DEPTH] = it;
-        q->count++;
-        pthread_cond_signal(&q->not_empty);
-    }
-    pthread_mutex_unlock(&q->mu);
-    if (!ok)
+    if (!p->abort)
+        p->abort_status = why;
+    p->abort = true;
+    pthread_cond_broadcast(&p->cv);
+}
+
+/* Hand item it (owned by the pipeline from now on) for sequence number seq to the writer;
+ * waits while seq is too far ahead. */
+static void pipeline_put(pipeline *p, uint64_t seq, item *it)
+{
+    pthread_mutex_lock(&p->mu);
+    while (seq >= p->base + IDX_QUEUE_DEPTH && !p->abort)
+        pthread_cond_wait(&p->cv, &p->mu);
+    if (p->abort) {
+        pthread_mutex_unlock(&p->mu);
         item_free(it);
-    return ok;
+        return;
+    }
+    p->slot[seq % IDX_QUEUE_DEPTH] = it;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
 }
 
-/* The next item, or NULL when the worker is done and the queue empty. */
-static item *queue_pop(queue *q)
+/* The writer's next item, in sequence order; NULL when the workers are done (or aborted) and
+ * nothing is left. */
+static item *pipeline_take(pipeline *p)
 {
-    pthread_mutex_lock(&q->mu);
-    while (!q->count && !q->done)
-        pthread_cond_wait(&q->not_empty, &q->mu);
-    item *it = NULL;
-    if (q->count) {
-        it = q->ring[q->head];
-        q->head = (q->head + 1) % IDX_QUEUE_DEPTH;
-        q->count--;
-        pthread_cond_signal(&q->not_full);
+    pthread_mutex_lock(&p->mu);
+    item *it;
+    while (!(it = p->slot[p->base % IDX_QUEUE_DEPTH]) && p->workers_active && !p->abort)
+        pthread_cond_wait(&p->cv, &p->mu);
+    if (it && !p->abort) {
+        p->slot[p->base % IDX_QUEUE_DEPTH] = NULL;
+        p->base++;
+        pthread_cond_broadcast(&p->cv);
+    } else {
+        it = NULL;
     }
-    pthread_mutex_unlock(&q->mu);
+    pthread_mutex_unlock(&p->mu);
     return it;
 }
 
-static void queue_set_done(queue *q)
+static void pipeline_set_abort(pipeline *p, ch_status why)
 {
-    pthread_mutex_lock(&q->mu);
-    q->done = true;
-    pthread_cond_broadcast(&q->not_empty);
-    pthread_mutex_unlock(&q->mu);
-}
-
-static void queue_set_abort(queue *q)
-{
-    pthread_mutex_lock(&q->mu);
-    q->abort = true;
-    pthread_cond_broadcast(&q->not_full);
-    pthread_mutex_unlock(&q->mu);
+    pthread_mutex_lock(&p->mu);
+    pipeline_abort_locked(p, why);
+    pthread_mutex_unlock(&p->mu);
 }
 
 /* ---- the writer handle -------------------------------------------------------------------- */
@@ -195,6 +243,7 @@ struct idx_writer {
     idx_linkgraph *graph;
     bool in_txn;
     size_t batch_docs, batch_bytes;
+    size_t jobs; /* worker threads */
 };
 
 static char *xstrdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -258,6 +307,13 @@ ch_status idx_writer_open(const char *db_path, const idx_writer_opts *opts, idx_
         w->opts.batch_docs = IDX_BATCH_DOCS;
     if (!w->opts.batch_bytes)
         w->opts.batch_bytes = IDX_BATCH_BYTES;
+    w->jobs = w->opts.jobs;
+    if (!w->jobs) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        w->jobs = cores > 0 ? (size_t)cores : 1;
+    }
+    if (w->jobs > IDX_MAX_JOBS)
+        w->jobs = IDX_MAX_JOBS;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
@@ -323,10 +379,8 @@ void idx_writer_stats(const idx_writer *w, idx_stats *out)
 /* ---- the worker: WARC records -> items ------------------------------------------------------ */
 
 typedef struct {
-    const char *const *paths;
-    size_t n_paths;
-    int pass; /* 1: links, 2: documents */
-    queue *q;
+    pipeline *p;
+    int pass;                         /* 1: links, 2: documents */
     const idx_linkgraph *graph;       /* pass 2, read-only */
     const flt_classifier *classifier; /* NULL: no categories */
     flt_verdict verdict;              /* the worker's own scratch for the classifier */
@@ -340,13 +394,10 @@ static item *item_new(item_kind k)
     return it;
 }
 
-static bool push_skip(worker_ctx *c, skip_reason r)
+static void set_skip(item *it, skip_reason r)
 {
-    item *it = item_new(IT_SKIP);
-    if (!it)
-        return false;
+    it->kind = IT_SKIP;
     it->reason = r;
-    return queue_push(c->q, it);
 }
 
 static bool mime_is_html(const char *ct, const char *payload, size_t len)
@@ -656,85 +707,77 @@ out:
     return st;
 }
 
-/* Handle one record. Returns false when the writer aborted. */
-static bool worker_record(worker_ctx *c, lang_ident *li, const warc_record *rec)
+/* Handle one job (pass 1 or 2). Returns its item, or NULL when memory ran out. */
+static item *worker_job(worker_ctx *c, lang_ident *li, const job *j)
 {
-    bool is_resource = rec->type == WARC_RESOURCE;
-    if (rec->type != WARC_RESPONSE && rec->type != WARC_REVISIT && !is_resource)
-        return true;
-    /* Resource records of other schemes are the crawler's own (wget's log and manifest). */
-    if (is_resource && (!rec->target_uri || strncasecmp(rec->target_uri, "http", 4) != 0))
-        return true;
-    if (c->pass == 2) {
-        item *r = item_new(IT_RECORD);
-        if (!r || !queue_push(c->q, r))
-            return false;
-    }
-    if (rec->type == WARC_REVISIT)
-        return c->pass == 1 || push_skip(c, R_DUPLICATE);
+    bool pass2 = c->pass == 2;
+    item *it = item_new(IT_NOP), *res = NULL;
     char *url = NULL;
-    if (!rec->target_uri || url_normalize(rec->target_uri, &url) != CH_OK)
-        return c->pass == 1 || push_skip(c, R_BROKEN);
-    bool ok = true;
     extract_page_t *pg = NULL;
-    item *it = NULL;
-    int status = is_resource ? 200 : rec->http_status;
-    const char *payload = is_resource ? rec->block : rec->payload;
-    size_t plen = is_resource ? rec->block_len : rec->payload_len;
-    const char *ct = is_resource ? rec->content_type : warc_record_http_header(rec, "Content-Type");
-    if (status == 0 || !payload) {
-        ok = c->pass == 1 || push_skip(c, R_BROKEN);
+    if (!it)
+        return NULL;
+    it->record = pass2;
+    if (j->type == WARC_REVISIT) {
+        if (pass2)
+            set_skip(it, R_DUPLICATE);
+        return it;
+    }
+    if (!j->target_uri || url_normalize(j->target_uri, &url) != CH_OK) {
+        if (pass2)
+            set_skip(it, R_BROKEN);
+        return it;
+    }
+    if (j->status == 0 || !j->has_payload) {
+        if (pass2)
+            set_skip(it, R_BROKEN);
+        res = it;
         goto out;
     }
-    if (status == 404 || status == 410) {
-        if (c->pass == 2) {
-            it = item_new(IT_DELETE);
-            if (!it || !(it->qterm = make_qterm(url)))
-                goto out;
+    if (j->status == 404 || j->status == 410) {
+        if (pass2) {
+            it->kind = IT_DELETE;
             it->reason = R_NOT_200;
-            ok = queue_push(c->q, it);
-            it = NULL;
+            if (!(it->qterm = make_qterm(url)))
+                goto out;
         }
+        res = it;
         goto out;
     }
     skip_reason why;
-    if (status != 200)
+    if (j->status != 200)
         why = R_NOT_200;
-    else if (!mime_is_html(ct, payload, plen))
+    else if (!j->html)
         why = R_NOT_HTML;
-    else if (plen > IDX_MAX_PAYLOAD || warc_record_header(rec, "WARC-Truncated"))
+    else if (j->plen > IDX_MAX_PAYLOAD || j->truncated)
         why = R_TOO_BIG;
-    else if (!is_resource && header_has_noindex(rec))
+    else if (j->noindex_header)
         why = R_NOINDEX;
+    else if (!j->payload)
+        why = R_BROKEN; /* not copied: cannot happen */
     else
         why = (skip_reason)-1;
     if ((int)why < 0) {
-        ch_status st = c->pass == 1 ? extract_links_only(payload, plen, ct, url, NULL, &pg)
-                                    : extract_page(payload, plen, ct, url, NULL, &pg);
+        ch_status st = pass2 ? extract_page(j->payload, j->plen, j->ct, url, NULL, &pg)
+                             : extract_links_only(j->payload, j->plen, j->ct, url, NULL, &pg);
         if (st)
             why = R_BROKEN;
         else if (pg->robots_noindex)
             why = R_NOINDEX;
     }
     if ((int)why >= 0) {
-        if (c->pass == 2) {
-            if (why == R_NOINDEX) { /* a page that asks to leave the index leaves it */
-                it = item_new(IT_DELETE);
-                if (!it || !(it->qterm = make_qterm(url)))
-                    goto out;
-                it->reason = R_NOINDEX;
-                ok = queue_push(c->q, it);
-                it = NULL;
-            } else {
-                ok = push_skip(c, why);
-            }
+        if (pass2 && why == R_NOINDEX) { /* a page that asks to leave the index leaves it */
+            it->kind = IT_DELETE;
+            it->reason = R_NOINDEX;
+            if (!(it->qterm = make_qterm(url)))
+                goto out;
+        } else if (pass2) {
+            set_skip(it, why);
         }
+        res = it;
         goto out;
     }
-    if (c->pass == 1) {
-        it = item_new(IT_LINKS);
-        if (!it)
-            goto out;
+    if (!pass2) {
+        it->kind = IT_LINKS;
         it->page = idx_url_hash(url);
         bool follow = !pg->robots_nofollow;
         if (pg->n_links) {
@@ -753,70 +796,165 @@ static bool worker_record(worker_ctx *c, lang_ident *li, const warc_record *rec)
                 goto out;
             it->n_targets++;
         }
-        ok = queue_push(c->q, it);
-        it = NULL;
+        res = it;
         goto out;
     }
-    it = item_new(IT_DOC);
-    if (!it || !(it->qterm = make_qterm(url)))
+    it->kind = IT_DOC;
+    if (!(it->qterm = make_qterm(url)))
         goto out;
     char date[15];
-    fetch_date(rec->date, date);
+    fetch_date(j->date, date);
     if (build_doc(c, li, url, date, pg, it) != CH_OK) {
+        /* a fresh item: nothing of the failed document is kept */
         item_free(it);
-        it = NULL;
-        ok = push_skip(c, R_BROKEN);
-        goto out;
+        if (!(it = item_new(IT_SKIP)))
+            goto out;
+        it->record = true;
+        it->reason = R_BROKEN;
     }
-    ok = queue_push(c->q, it);
-    it = NULL;
+    res = it;
 out:
-    item_free(it);
+    if (!res)
+        item_free(it);
     extract_page_free(pg);
     free(url);
-    return ok;
+    return res;
+}
+
+/* The item of a file that could not be opened or read (pass 1 only). NULL: no memory. */
+static item *file_error_item(const job *j)
+{
+    item *it = item_new(IT_FILE_ERROR);
+    if (!it)
+        return NULL;
+    it->path = j->path ? strdup(j->path) : NULL;
+    it->msg = j->msg ? strdup(j->msg) : NULL;
+    return it;
+}
+
+/* Copy what the workers need of a record into j. Returns 0 for a record the indexer does not
+ * look at, 1 for a job, -1 when memory ran out. */
+static int job_from_record(const warc_record *rec, job *j)
+{
+    bool is_resource = rec->type == WARC_RESOURCE;
+    if (rec->type != WARC_RESPONSE && rec->type != WARC_REVISIT && !is_resource)
+        return 0;
+    /* Resource records of other schemes are the crawler's own (wget's log and manifest). */
+    if (is_resource && (!rec->target_uri || strncasecmp(rec->target_uri, "http", 4) != 0))
+        return 0;
+    j->type = rec->type;
+    j->is_resource = is_resource;
+    if (rec->type == WARC_REVISIT)
+        return 1;
+    if (rec->target_uri && !(j->target_uri = strdup(rec->target_uri)))
+        return -1;
+    if (rec->date && !(j->date = strdup(rec->date)))
+        return -1;
+    j->status = is_resource ? 200 : rec->http_status;
+    const char *payload = is_resource ? rec->block : rec->payload;
+    size_t plen = is_resource ? rec->block_len : rec->payload_len;
+    const char *ct = is_resource ? rec->content_type : warc_record_http_header(rec, "Content-Type");
+    if (ct && !(j->ct = strdup(ct)))
+        return -1;
+    j->has_payload = payload != NULL;
+    j->plen = plen;
+    j->truncated = warc_record_header(rec, "WARC-Truncated") != NULL;
+    j->noindex_header = !is_resource && header_has_noindex(rec);
+    j->html = payload && mime_is_html(ct, payload, plen);
+    if (payload && j->status == 200 && j->html && plen <= IDX_MAX_PAYLOAD && !j->truncated &&
+        !j->noindex_header) {
+        if (!(j->payload = malloc(plen + 1)))
+            return -1;
+        memcpy(j->payload, payload, plen);
+        j->payload[plen] = '\0';
+    }
+    return 1;
+}
+
+/* The next job from the shared reader, opening the files in turn. false when there is none
+ * left or the pipeline aborted. Call with the lock held. */
+static bool reader_next_job(pipeline *p, int pass, job *j)
+{
+    while (!p->abort && !p->reader_done) {
+        const char *fail = NULL;
+        if (!p->r) {
+            if (p->file >= p->n_paths) {
+                p->reader_done = true;
+                break;
+            }
+            errno = 0;
+            ch_status st = warc_reader_open(p->paths[p->file], &p->r);
+            if (st) {
+                p->r = NULL;
+                fail = errno ? strerror(errno) : ch_status_str(st);
+            } else {
+                warc_reader_set_max_block(p->r, IDX_MAX_PAYLOAD + 64 * 1024);
+            }
+        }
+        if (p->r) {
+            warc_record rec;
+            ch_status st = warc_reader_next(p->r, &rec);
+            if (st == CH_OK) {
+                int k = job_from_record(&rec, j);
+                if (k > 0) {
+                    j->seq = p->next_seq++;
+                    return true;
+                }
+                if (k < 0) {
+                    job_clear(j);
+                    pipeline_abort_locked(p, CH_ERR_NOMEM);
+                    return false;
+                }
+                job_clear(j);
+                continue;
+            }
+            warc_reader_close(p->r);
+            p->r = NULL;
+            if (st != CH_ERR_EOF)
+                fail = ch_status_str(st);
+        }
+        const char *path = p->paths[p->file++];
+        if (fail && pass == 1) { /* only the first pass reports */
+            j->file_error = true;
+            j->path = strdup(path);
+            j->msg = strdup(fail);
+            j->seq = p->next_seq++;
+            return true;
+        }
+    }
+    return false;
 }
 
 static void *worker_main(void *arg)
 {
     worker_ctx *c = arg;
+    pipeline *p = c->p;
     lang_ident *li = NULL;
     if (c->pass == 2)
         lang_open(&li); /* without models: no language (the lang attribute still counts) */
-    for (size_t f = 0; f < c->n_paths; f++) {
-        warc_reader *r = NULL;
-        ch_status st = warc_reader_open(c->paths[f], &r);
-        if (st) {
-            if (c->pass == 1) {
-                item *it = item_new(IT_FILE_ERROR);
-                if (it) {
-                    it->path = strdup(c->paths[f]);
-                    it->msg = strdup(errno ? strerror(errno) : ch_status_str(st));
-                    if (!queue_push(c->q, it))
-                        break;
-                }
-            }
-            continue;
-        }
-        warc_reader_set_max_block(r, IDX_MAX_PAYLOAD + 64 * 1024);
-        warc_record rec;
-        bool go = true;
-        while (go && (st = warc_reader_next(r, &rec)) == CH_OK)
-            go = worker_record(c, li, &rec);
-        if (go && st != CH_ERR_EOF && c->pass == 1) {
-            item *it = item_new(IT_FILE_ERROR);
-            if (it) {
-                it->path = strdup(c->paths[f]);
-                it->msg = strdup(ch_status_str(st));
-                go = queue_push(c->q, it);
-            }
-        }
-        warc_reader_close(r);
-        if (!go)
+    job j;
+    memset(&j, 0, sizeof j);
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        bool got = reader_next_job(p, c->pass, &j);
+        pthread_mutex_unlock(&p->mu);
+        if (!got)
             break;
+        item *it = j.file_error ? file_error_item(&j) : worker_job(c, li, &j);
+        uint64_t seq = j.seq;
+        job_clear(&j);
+        if (!it) {
+            pipeline_set_abort(p, CH_ERR_NOMEM);
+            break;
+        }
+        pipeline_put(p, seq, it);
     }
+    job_clear(&j);
     lang_close(li);
-    queue_set_done(c->q);
+    pthread_mutex_lock(&p->mu);
+    p->workers_active--;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
     return NULL;
 }
 
@@ -878,11 +1016,13 @@ static ch_status handle_item(idx_writer *w, item *it,
 {
     ch_status st = CH_OK;
     unsigned long tf = 0;
-    switch (it->kind) {
-    case IT_RECORD:
+    if (it->record) {
         w->stats.records++;
         if (w->opts.progress && w->stats.records % 100 == 0)
             w->opts.progress(w->opts.progress_ctx, &w->stats, "indexing");
+    }
+    switch (it->kind) {
+    case IT_NOP:
         break;
     case IT_FILE_ERROR:
         w->stats.files_failed++;
@@ -964,32 +1104,56 @@ static ch_status run_pass(idx_writer *w, int pass, const char *const *paths, siz
                           void (*on_file_error)(void *, const char *, const char *), void *ctx,
                           char **errmsg)
 {
-    queue q;
-    queue_init(&q);
-    worker_ctx c = {.paths = paths,
-                    .n_paths = n,
-                    .pass = pass,
-                    .q = &q,
-                    .graph = w->graph,
-                    .classifier = w->opts.classifier};
-    flt_verdict_init(&c.verdict);
-    pthread_t th;
-    if (pthread_create(&th, NULL, worker_main, &c) != 0) {
-        queue_destroy(&q);
-        return CH_ERR_INTERNAL;
-    }
+    size_t nw = w->jobs;
+    pipeline p;
+    pipeline_init(&p, paths, n);
+    worker_ctx *wc = calloc(nw, sizeof *wc);
+    pthread_t *th = calloc(nw, sizeof *th);
+    size_t started = 0;
     ch_status st = CH_OK;
-    item *it;
-    while ((it = queue_pop(&q))) {
-        if (!st)
-            st = handle_item(w, it, on_file_error, ctx, errmsg);
-        item_free(it);
-        if (st)
-            queue_set_abort(&q);
+    if (!wc || !th) {
+        st = CH_ERR_NOMEM;
+        goto out;
     }
-    pthread_join(th, NULL);
-    flt_verdict_free(&c.verdict);
-    queue_destroy(&q);
+    for (size_t i = 0; i < nw; i++) {
+        wc[i] = (worker_ctx){
+            .p = &p, .pass = pass, .graph = w->graph, .classifier = w->opts.classifier};
+        flt_verdict_init(&wc[i].verdict);
+    }
+    p.workers_active = nw;
+    for (; started < nw; started++)
+        if (pthread_create(&th[started], NULL, worker_main, &wc[started]) != 0)
+            break;
+    if (started < nw) { /* run with the workers that started, if any */
+        pthread_mutex_lock(&p.mu);
+        p.workers_active -= nw - started;
+        pthread_cond_broadcast(&p.cv);
+        pthread_mutex_unlock(&p.mu);
+        if (!started) {
+            st = CH_ERR_INTERNAL;
+            goto out;
+        }
+    }
+    item *it;
+    while ((it = pipeline_take(&p))) {
+        st = handle_item(w, it, on_file_error, ctx, errmsg);
+        item_free(it);
+        if (st) {
+            pipeline_set_abort(&p, st);
+            break;
+        }
+    }
+    for (size_t i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    if (!st && p.abort)
+        st = p.abort_status;
+out:
+    if (wc)
+        for (size_t i = 0; i < nw; i++)
+            flt_verdict_free(&wc[i].verdict);
+    free(wc);
+    free(th);
+    pipeline_destroy(&p);
     return st;
 }
 

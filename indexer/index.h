@@ -7,10 +7,13 @@
  *                   of the crawl's link graph is computed;
  *   pass 2 (pages)  each page becomes one document, complete with the anchor text of the links
  *                   pointing at it and its static rank, written once.
- * In both passes a worker thread reads the WARC, extracts (libxml2), identifies the language,
- * classifies and builds the Xapian document; the calling thread is the single Xapian writer,
- * fed through a bounded queue. Changes are committed in batches (IDX_BATCH_DOCS documents or
- * IDX_BATCH_BYTES bytes of text), each batch one transaction: a run killed at any point leaves a
+ * In both passes `jobs` worker threads (opts.jobs, default one per core) take the WARC records
+ * in turn from one shared reader, extract (libxml2), identify the language, classify and build
+ * the Xapian document; the calling thread is the single Xapian writer, fed through a bounded
+ * window of IDX_QUEUE_DEPTH items. The writer takes the items in the order of the records in
+ * the WARC files, whatever the number of workers: the database is the same (same documents,
+ * terms and docids) with 1 or N workers. Changes are committed in batches (IDX_BATCH_DOCS documents
+ * or IDX_BATCH_BYTES bytes of text), each batch one transaction: a run killed at any point leaves a
  * database that opens with every committed batch, and running the same command again finishes
  * the job without duplicates (documents are replaced through their unique Q term; a document
  * whose version term XV<signature> is already present is skipped as a duplicate).
@@ -41,6 +44,7 @@ enum {
 #define IDX_BATCH_BYTES (32u * 1024 * 1024)       /* bytes of extracted text per committed batch */
 #define IDX_MAX_PAYLOAD (8u * 1024 * 1024)        /* bigger HTTP bodies are skipped ("too big") */
 #define IDX_DATA_TEXT_MAX (16u * 1024)            /* bytes of text kept in the document data */
+#define IDX_MAX_JOBS 64u                          /* worker threads at most */
 #define IDX_QUEUE_DEPTH 64u                       /* prepared documents waiting for the writer */
 #define IDX_MAX_STORED_OUTLINKS 256u              /* outgoing links kept in IDX_SLOT_OUTLINKS */
 #define IDX_META_INDEX_DATE "chouette:index_date" /* metadata: ISO 8601 end of the last run */
@@ -70,6 +74,8 @@ typedef struct {
     double lock_wait_s; /* wait this long for another writer's lock; 0: do not wait */
     size_t batch_docs;  /* 0: IDX_BATCH_DOCS */
     size_t batch_bytes; /* 0: IDX_BATCH_BYTES */
+    size_t jobs;        /* worker threads (parse, classify, build); 0: one per online core;
+                           at most IDX_MAX_JOBS */
     /* Called from the writer thread about every 100 records (a progress line); may be NULL. */
     void (*progress)(void *ctx, const idx_stats *st, const char *phase);
     void *progress_ctx;

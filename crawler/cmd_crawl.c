@@ -267,13 +267,14 @@ int cmd_crawl(int argc, char **argv)
     curl_global_cleanup();
     fprintf(stderr,
             "crawl: %lld pages, %lld bytes, %lld hosts, %.1f s; status 2xx %lld, 3xx %lld, "
-            "4xx %lld, 5xx %lld, no answer %lld; robots denied %lld, refused %lld, "
+            "4xx %lld, 5xx %lld, no answer %lld; robots denied %lld, hosts given up %lld, "
+            "refused %lld, "
             "non-HTML %lld, truncated %lld, not modified %lld, queued left %lld\n",
             (long long)s.pages, (long long)s.bytes, (long long)s.hosts, s.duration_ms / 1000.0,
             (long long)s.status[2], (long long)s.status[3], (long long)s.status[4],
             (long long)s.status[5], (long long)s.status[0], (long long)s.robots_denied,
-            (long long)s.refused, (long long)s.skipped_types, (long long)s.truncated,
-            (long long)s.not_modified, (long long)s.queued_left);
+            (long long)s.hosts_given_up, (long long)s.refused, (long long)s.skipped_types,
+            (long long)s.truncated, (long long)s.not_modified, (long long)s.queued_left);
     if (st) {
         fprintf(stderr, "chouette crawl: %s%s%s\n", ch_status_str(st), err[0] ? ": " : "", err);
         rc = st == CH_ERR_PARSE || st == CH_ERR_ARG ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;

@@ -481,14 +481,35 @@ static robots_t *robots_for(crawler *c, const frontier_host *h)
     return r;
 }
 
+/* How long after a failed robots.txt fetch to try again (seconds). A host that gave no HTTP
+ * answer at all (connection refused, DNS failure, timeout: robots status 0) is tried again soon,
+ * 1 s, 2 s, 4 s ... after its 1st, 2nd, 3rd ... failure, never later than robots_retry_s; a host
+ * answering 5xx waits robots_retry_s; a host given up (robots_max_attempts failures) too. */
+static int64_t robots_retry_after_s(const crawler *c, int status, int failures)
+{
+    int64_t cap = c->cfg->robots_retry_s;
+    if (status != 0 || failures >= c->cfg->robots_max_attempts || failures < 1)
+        return cap;
+    int64_t d = (int64_t)1 << (failures - 1 < 20 ? failures - 1 : 20);
+    return d < cap ? d : cap;
+}
+
 /* Does robots.txt of h need (re)fetching now? */
 static bool robots_stale(crawler *c, const frontier_host *h, int64_t now_s)
 {
     if (h->robots_status < 0)
         return true;
     if (robots_policy_for_status(h->robots_status) == ROBOTS_DISALLOW_ALL)
-        return now_s >= h->robots_fetched_at + c->cfg->robots_retry_s;
+        return now_s >=
+               h->robots_fetched_at + robots_retry_after_s(c, h->robots_status, h->robots_failures);
     return now_s >= h->robots_fetched_at + c->cfg->robots_cache_s;
+}
+
+/* Has the host been given up (robots.txt failed robots_max_attempts times in a row)? */
+static bool host_given_up(const crawler *c, const frontier_host *h)
+{
+    return robots_policy_for_status(h->robots_status) == ROBOTS_DISALLOW_ALL &&
+           h->robots_failures >= c->cfg->robots_max_attempts;
 }
 
 /* ---- starting transfers ------------------------------------------------------------------ */
@@ -596,10 +617,22 @@ static ch_status fill(crawler *c, bool *limit_reached, int64_t *wake)
             continue;
         }
         robots_policy pol = robots_policy_for_status(h->robots_status);
+        if (pol == ROBOTS_DISALLOW_ALL && host_given_up(c, h)) {
+            /* URLs found since the host was given up: skipped at once, not held */
+            st = frontier_skip_host(c->fr, h->id);
+            mark_dirty(c);
+            frontier_host_free(h);
+            if (st)
+                return st;
+            continue;
+        }
         if (pol == ROBOTS_DISALLOW_ALL) { /* not stale: wait for the retry time */
-            st = frontier_set_host_clock(c->fr, h->id,
-                                         (h->robots_fetched_at + c->cfg->robots_retry_s) * 1000,
-                                         h->backoff_ms);
+            st = frontier_set_host_clock(
+                c->fr, h->id,
+                (h->robots_fetched_at +
+                 robots_retry_after_s(c, h->robots_status, h->robots_failures)) *
+                    1000,
+                h->backoff_ms);
             mark_dirty(c);
             frontier_host_free(h);
             if (st)
@@ -674,10 +707,13 @@ static ch_status finish_robots(crawler *c, job *j, fetch_result *r)
         int failures = h->robots_failures + 1;
         st = frontier_set_robots(c->fr, h->id, status, NULL, 0, now / 1000, -1, failures);
         if (!st)
-            st = frontier_set_host_clock(c->fr, h->id, now + c->cfg->robots_retry_s * 1000,
+            st = frontier_set_host_clock(c->fr, h->id,
+                                         now + robots_retry_after_s(c, status, failures) * 1000,
                                          h->backoff_ms);
-        if (!st && failures >= c->cfg->robots_max_attempts)
+        if (!st && failures >= c->cfg->robots_max_attempts) {
+            c->stats->hosts_given_up++;
             st = frontier_skip_host(c->fr, h->id);
+        }
     } else {
         int64_t delay = -1;
         const char *body = NULL;
@@ -890,6 +926,35 @@ static ch_status after_answer(crawler *c, job *j, const fetch_result *r, bool fa
     return st;
 }
 
+/* A page request found the host down (connection refused, no DNS answer): the URL goes back
+ * to the queue and the host back to the robots.txt cycle, as if its robots.txt had not
+ * answered (tried again after 1 s, 2 s ..., given up after robots_max_attempts). Only the
+ * first such failure counts while the host is marked down, so that transfers failing together
+ * count once. */
+static ch_status host_down(crawler *c, const frontier_url *u)
+{
+    frontier_host *h = NULL;
+    char *origin = NULL;
+    ch_status st = frontier_requeue_url(c->fr, u);
+    if (!st)
+        st = url_origin(u->url, &origin);
+    if (!st)
+        st = frontier_get_host(c->fr, origin, &h);
+    free(origin);
+    if (st)
+        return st == CH_ERR_NOTFOUND ? CH_OK : st;
+    if (h->robots_status != 0) {
+        int64_t now = wall_ms();
+        int failures = h->robots_failures + 1;
+        st = frontier_set_robots(c->fr, h->id, 0, NULL, 0, now / 1000, -1, failures);
+        if (!st)
+            st = frontier_set_host_clock(
+                c->fr, h->id, now + robots_retry_after_s(c, 0, failures) * 1000, h->backoff_ms);
+    }
+    frontier_host_free(h);
+    return st;
+}
+
 static ch_status finish_url(crawler *c, job *j, fetch_result *r)
 {
     frontier_url *u = j->u;
@@ -905,6 +970,9 @@ static ch_status finish_url(crawler *c, job *j, fetch_result *r)
             st = after_answer(c, j, r, false);
         return st;
     }
+    if (r->http_status == 0 && !r->refused &&
+        (r->curl_code == CURLE_COULDNT_CONNECT || r->curl_code == CURLE_COULDNT_RESOLVE_HOST))
+        return host_down(c, u);
     if (retryable && u->attempts < c->cfg->max_retries) {
         st = frontier_requeue_url(c->fr, u);
         if (!st)

@@ -1,8 +1,12 @@
 /* The crawl loop: frontier + fetch + robots + scope + WARC output.
  *
  * One thread drives many transfers (libcurl multi). For each host (origin): robots.txt first
- * (cached in the frontier for robots_cache_s; 4xx = allow all; 5xx/unreachable = nothing now,
- * retried after robots_retry_s, host given up after robots_max_attempts), then its URLs one
+ * (cached in the frontier for robots_cache_s; 4xx = allow all; 5xx = nothing now, retried after
+ * robots_retry_s; no HTTP answer at all (refused, DNS failure, timeout) = retried after 1 s,
+ * 2 s, 4 s ... capped at robots_retry_s; host given up after robots_max_attempts failures in a
+ * row: its queued URLs, and those found later in the run, are SKIPPED and counted in
+ * hosts_given_up. A host that stops answering page requests (connection refused or DNS
+ * failure) goes back to that robots.txt cycle), then its URLs one
  * (per_host_connections) at a time, spaced by max(delay_ms, Crawl-delay, adaptive back-off).
  * Redirects are followed by queueing the target (after scope, robots and net guard, like any
  * URL), up to max_redirects hops.
@@ -47,17 +51,19 @@ typedef struct {
 #define CRAWL_GROUP_MS 200
 
 typedef struct {
-    int64_t pages;         /* URLs fetched and recorded in this run (any HTTP status) */
-    int64_t bytes;         /* decoded body bytes of those */
-    int64_t status[6];     /* by class: [0] no answer, [1..5] 1xx..5xx */
-    int64_t hosts;         /* hosts with at least one page, over the whole crawl */
-    int64_t robots_denied; /* URLs not fetched because robots.txt said no */
-    int64_t refused;       /* URLs refused by the net guard */
-    int64_t errors;        /* network failures (after retries) */
-    int64_t skipped_types; /* non-HTML answers recorded as metadata only */
-    int64_t truncated;     /* bodies cut (length, time or disconnect) */
-    int64_t not_modified;  /* 304 answers recorded as revisits */
-    int64_t queued_left;   /* URLs still queued at the end */
+    int64_t pages;          /* URLs fetched and recorded in this run (any HTTP status) */
+    int64_t bytes;          /* decoded body bytes of those */
+    int64_t status[6];      /* by class: [0] no answer, [1..5] 1xx..5xx */
+    int64_t hosts;          /* hosts with at least one page, over the whole crawl */
+    int64_t robots_denied;  /* URLs not fetched because robots.txt said no */
+    int64_t hosts_given_up; /* hosts whose robots.txt failed robots_max_attempts times in a row
+                               (no answer or 5xx): their URLs are SKIPPED */
+    int64_t refused;        /* URLs refused by the net guard */
+    int64_t errors;         /* network failures (after retries) */
+    int64_t skipped_types;  /* non-HTML answers recorded as metadata only */
+    int64_t truncated;      /* bodies cut (length, time or disconnect) */
+    int64_t not_modified;   /* 304 answers recorded as revisits */
+    int64_t queued_left;    /* URLs still queued at the end */
     int64_t duration_ms;
 } crawl_stats;
 

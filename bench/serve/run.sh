@@ -5,7 +5,8 @@
 # bench/index/run.sh or here) and the same rotating mix of real queries (bench/queries/*.tsv,
 # bench/serve/queries.lua). Runs interleaved (api, html, omega, api, ...), wrk -t 2 -c 32 for
 # --seconds each; medians at the end. Then the HTTP overhead: wrk -c 1 on /api/search (one
-# request at a time) against the in-process median of bench/index/bench_search.sh.
+# request at a time) against the in-process median of bench/index/bench_search.sh, the two
+# interleaved.
 #
 # usage: bench/serve/run.sh [--runs N] [--seconds S] [--chouette BIN] [--work DIR]
 #                           [--results DIR]
@@ -103,8 +104,6 @@ for _ in $(seq "$runs"); do
 done
 for _ in 1 2 3; do
     bench chouette-api-c1 1 "http://127.0.0.1:$cport" api
-done
-for _ in 1 2 3; do
     "$top/bench/index/bench_search.sh" "$work/dbs/chouette" 1000 | tr '\n' ' ' |
         sed 's/^/inprocess /' | tee -a "$results/runs.txt"
     echo | tee -a "$results/runs.txt"

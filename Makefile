@@ -106,7 +106,8 @@ $(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(LIB)
 # --- tests -------------------------------------------------------------------------------
 # The unit and integration suite against this build; ends with "tests: N passed, N failed".
 test-suite: build
-	@CHOUETTE=$(abspath $(BIN)) BUILD=$(abspath $(BUILD)) tests/run-tests.sh
+	@CHOUETTE=$(abspath $(BIN)) BUILD=$(abspath $(BUILD)) CHOUETTE_SANITIZE=$(SANITIZE) \
+	    tests/run-tests.sh
 
 check: deps
 ifeq ($(SANITIZE),)

@@ -1,6 +1,7 @@
 /* Shards: one database per indexed batch, compaction, and the stub file swapped atomically
  * (indexer/shards.h, docs/SCALE.md). */
 #include "indexer/shards.h"
+#include "indexer/xapian/xap.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -765,4 +766,121 @@ ch_status shards_gc(const char *root, double grace_s, size_t *removed)
     closedir(d);
     shards_entries_free(v, n);
     return bad;
+}
+
+/* ---- opening what answers ---------------------------------------------------------------- */
+
+static ch_status from_xap(xap_status xs)
+{
+    switch (xs) {
+    case XAP_OK:
+        return CH_OK;
+    case XAP_ERR_NOT_FOUND:
+        return CH_ERR_NOTFOUND;
+    case XAP_ERR_CORRUPT:
+        return CH_ERR_PARSE;
+    case XAP_ERR_NOMEM:
+        return CH_ERR_NOMEM;
+    default:
+        return CH_ERR_IO;
+    }
+}
+
+ch_status shards_open_available(const char *db_path, struct xap_db **out, size_t *n_down,
+                                char **errmsg)
+{
+    if (out)
+        *out = NULL;
+    if (n_down)
+        *n_down = 0;
+    if (errmsg)
+        *errmsg = NULL;
+    if (!db_path || !*db_path || !out)
+        return CH_ERR_ARG;
+    char *xerr = NULL;
+    xap_status xs = xap_db_open(db_path, out, &xerr);
+    if (xs != XAP_ERR_NETWORK) {
+        if (xs)
+            set_err(errmsg, "%s", xerr ? xerr : xap_status_str(xs));
+        free(xerr);
+        return from_xap(xs);
+    }
+    free(xerr);
+    xerr = NULL;
+    /* A stub with a shard down: try each entry alone (a remote one through a one-line stub in
+     * a private temporary directory), then open the ones that answered together. */
+    shards_entry *v = NULL;
+    size_t n = 0, alive = 0, down = 0;
+    const char **paths = NULL;
+    char **owned = NULL;
+    char tmpl[] = "/tmp/chouette-shards-XXXXXX";
+    char *tdir = NULL;
+    ch_status st = shards_stub_read(db_path, &v, &n);
+    if (st) {
+        set_err(errmsg, "cannot read the stub %s: %s", db_path, ch_status_str(st));
+        goto out;
+    }
+    paths = calloc(n ? n : 1, sizeof *paths);
+    owned = calloc(n ? n : 1, sizeof *owned);
+    if (!paths || !owned) {
+        st = CH_ERR_NOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *p = v[i].path;
+        if (v[i].kind == SHARDS_REMOTE) {
+            if (!tdir && !(tdir = mkdtemp(tmpl))) {
+                set_err(errmsg, "cannot create a temporary directory: %s", strerror(errno));
+                st = CH_ERR_IO;
+                goto out;
+            }
+            buf_t path;
+            buf_init(&path, PATH_MAX);
+            if (buf_appendf(&path, "%s/%zu.stub", tdir, i) ||
+                shards_stub_write(path.data, &v[i], 1) || !(owned[i] = buf_steal(&path, NULL))) {
+                buf_free(&path);
+                set_err(errmsg, "cannot write a temporary stub");
+                st = CH_ERR_IO;
+                goto out;
+            }
+            buf_free(&path);
+            p = owned[i];
+        }
+        xap_db *probe = NULL;
+        xs = xap_db_open(p, &probe, &xerr);
+        free(xerr);
+        xerr = NULL;
+        xap_db_close(probe);
+        if (xs == XAP_OK)
+            paths[alive++] = p;
+        else
+            down++;
+    }
+    if (!alive) {
+        set_err(errmsg, "none of the %zu databases of %s can be opened", n, db_path);
+        st = CH_ERR_IO;
+        goto out;
+    }
+    xs = xap_db_open_many(paths, alive, out, &xerr);
+    if (xs) {
+        set_err(errmsg, "%s", xerr ? xerr : xap_status_str(xs));
+        st = from_xap(xs);
+        goto out;
+    }
+    if (n_down)
+        *n_down = down;
+    st = CH_OK;
+out:
+    for (size_t i = 0; owned && i < n; i++) {
+        if (owned[i])
+            unlink(owned[i]);
+        free(owned[i]);
+    }
+    if (tdir)
+        rmdir(tdir);
+    free(owned);
+    free(paths);
+    free(xerr);
+    shards_entries_free(v, n);
+    return st;
 }

@@ -85,6 +85,19 @@ ch_status shards_stub_stamp(const char *path, shards_stamp *st);
 /* True when a and b describe different versions (another inode after a swap, or changed). */
 bool shards_stamp_differs(const shards_stamp *a, const shards_stamp *b);
 
+struct xap_db; /* indexer/xapian/xap.h */
+
+/* Open db_path (a database directory or a stub file) for searching, leaving out the databases
+ * of a stub that cannot be reached. When everything opens, this is xap_db_open(). When it fails
+ * with a network error, each entry of the stub is tried on its own and the reachable ones are
+ * opened together; *n_down (may be NULL) gets how many were left out, so the caller can flag
+ * its results as degraded and try again later. On success *out is a handle closed with
+ * xap_db_close(). On failure *out is NULL, *errmsg (if not NULL) a malloc'd message:
+ * CH_ERR_NOTFOUND (no such path), CH_ERR_IO (no database of the stub answers, or another
+ * open failure), CH_ERR_PARSE (a damaged database or an unreadable stub), CH_ERR_NOMEM. */
+ch_status shards_open_available(const char *db_path, struct xap_db **out, size_t *n_down,
+                                char **errmsg);
+
 /* Run xapian-compact (found on PATH, spawned with posix_spawnp: no shell) to merge the
  * databases srcs[0..n) into the new database dst (which must not exist). *errmsg (if not NULL)
  * gets a malloc'd message on failure: CH_ERR_ARG (n == 0, dst exists), CH_ERR_IO (the tool

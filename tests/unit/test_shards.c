@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "common/warc.h"
@@ -480,6 +483,87 @@ static void test_compact_failures(void **state)
     free(dir);
 }
 
+/* A loopback port nobody listens on (bound, then closed). */
+static unsigned dead_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    socklen_t len = sizeof a;
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+static void test_open_available_leaves_out_a_dead_shard(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir();
+    char root[512], stub[600], w1[600], w2[600];
+    snprintf(root, sizeof root, "%s/index", dir);
+    snprintf(stub, sizeof stub, "%s/index.stub", root);
+    snprintf(w1, sizeof w1, "%s/a.warc", dir);
+    snprintf(w2, sizeof w2, "%s/b.warc", dir);
+    write_warc(w1, "alpha.example", "heron", 4);
+    write_warc(w2, "beta.example", "otter", 6);
+    char *s1 = NULL, *s2 = NULL, *err = NULL;
+    const char *b1[] = {w1}, *b2[] = {w2};
+    assert_int_equal(shards_build_batch(root, b1, 1, NULL, &s1, NULL, &err), CH_OK);
+    assert_int_equal(shards_build_batch(root, b2, 1, NULL, &s2, NULL, &err), CH_OK);
+
+    /* Everything up: the same as xap_db_open, nothing down. */
+    xap_db *db = NULL;
+    size_t down = 99;
+    assert_int_equal(shards_open_available(stub, &db, &down, &err), CH_OK);
+    assert_int_equal(down, 0);
+    assert_int_equal(doc_count(db), 10);
+    xap_db_close(db);
+    /* A database directory works too. */
+    assert_int_equal(shards_open_available(s1, &db, &down, &err), CH_OK);
+    assert_int_equal(doc_count(db), 4);
+    xap_db_close(db);
+
+    /* A remote shard that does not answer is left out and counted. */
+    shards_entry v[] = {{.kind = SHARDS_LOCAL, .path = s1},
+                        {.kind = SHARDS_REMOTE, .host = "127.0.0.1", .port = dead_port()},
+                        {.kind = SHARDS_LOCAL, .path = s2}};
+    assert_int_equal(shards_stub_write(stub, v, 3), CH_OK);
+    xap_db *plain = NULL;
+    assert_int_equal(xap_db_open(stub, &plain, &err), XAP_ERR_NETWORK);
+    assert_null(plain);
+    free(err);
+    err = NULL;
+    assert_int_equal(shards_open_available(stub, &db, &down, &err), CH_OK);
+    assert_null(err);
+    assert_int_equal(down, 1);
+    assert_int_equal(doc_count(db), 10);
+    unsigned long tf = 0;
+    assert_int_equal(xap_db_term_freq(db, "otter", &tf), XAP_OK);
+    assert_int_equal(tf, 6);
+    xap_db_close(db);
+
+    /* Every shard down: an error naming the stub. */
+    shards_entry dead[] = {{.kind = SHARDS_REMOTE, .host = "127.0.0.1", .port = dead_port()}};
+    assert_int_equal(shards_stub_write(stub, dead, 1), CH_OK);
+    db = (xap_db *)1;
+    assert_int_equal(shards_open_available(stub, &db, &down, &err), CH_ERR_IO);
+    assert_null(db);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "none of the 1 databases"));
+    free(err);
+    err = NULL;
+    /* No such path. */
+    char missing[600];
+    snprintf(missing, sizeof missing, "%s/nothing", dir);
+    assert_int_equal(shards_open_available(missing, &db, &down, &err), CH_ERR_NOTFOUND);
+    free(err);
+    free(s1);
+    free(s2);
+    rm_rf(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -492,6 +576,7 @@ int main(void)
         cmocka_unit_test(test_stub_read_resolves_relative_to_the_stub),
         cmocka_unit_test(test_batches_compaction_swap_and_gc),
         cmocka_unit_test(test_compact_failures),
+        cmocka_unit_test(test_open_available_leaves_out_a_dead_shard),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,7 +30,10 @@ test_pkgs=(
     strace
     debhelper dpkg-dev build-essential fakeroot
     cppcheck clang-tidy
+    wget chromium nodejs
 )
+# npm: Debian ships it apart from nodejs (NodeSource's nodejs already includes it).
+command -v npm >/dev/null 2>&1 || test_pkgs+=(npm)
 
 want=("${build_pkgs[@]}" "${test_pkgs[@]}")
 if [ "${CHOUETTE_DEMO_DEPS:-0}" = 1 ]; then

@@ -27,6 +27,9 @@
 #define IDX_LONG_URL 200u                     /* longer URLs get a hashed Q term */
 #define IDX_TERMPOS_GAP 100u                  /* positions skipped between fields */
 #define IDX_SPELL_WORD_MAX 40u
+#ifndef IDX_LANG_SAMPLE
+#define IDX_LANG_SAMPLE 2048u /* bytes of body text given to language identification */
+#endif
 
 /* ---- folding ------------------------------------------------------------------------------ */
 
@@ -94,6 +97,10 @@ typedef struct {
     size_t n_targets;
     char *path;
     char *msg;
+    extract_page_t *pg; /* pass 1: the whole page, offered to the page cache */
+    uint64_t rec_no;    /* pass 1: the record's number in the run, and where it is */
+    size_t file;
+    uint64_t offset;
 } item;
 
 static void item_free(item *it)
@@ -111,6 +118,7 @@ static void item_free(item *it)
     free(it->anchors);
     free(it->path);
     free(it->msg);
+    extract_page_free(it->pg);
     free(it);
 }
 
@@ -118,7 +126,12 @@ static void item_free(item *it)
  * reader's memory is only valid until its next record), or a file that failed. */
 typedef struct {
     uint64_t seq;
-    bool file_error; /* path and msg set; nothing else */
+    uint64_t rec_no; /* records (not file errors) are numbered alike in both passes */
+    size_t file;     /* index of the file, and offset of the record in it */
+    uint64_t offset;
+    bool want_page;       /* pass 1: extract the whole page, for the page cache */
+    extract_page_t *page; /* pass 2: the page extracted in pass 1 (owned by the job) */
+    bool file_error;      /* path and msg set; nothing else */
     char *path, *msg;
     warc_type type;
     bool is_resource;
@@ -142,12 +155,98 @@ static void job_clear(job *j)
     free(j->date);
     free(j->ct);
     free(j->payload);
+    extract_page_free(j->page);
     memset(j, 0, sizeof *j);
+}
+
+/* Pages extracted in pass 1, kept for pass 2 while they fit in `max` bytes: a page is then parsed
+ * once instead of twice. Indexed by record number; an entry is used only when it names the same
+ * file and offset (a WARC file that changed between the passes is parsed again). Filled by the
+ * writer thread in pass 1; in pass 2 each entry is taken once, under the pipeline's lock. */
+typedef struct {
+    extract_page_t *pg;
+    size_t file;
+    uint64_t offset;
+} cached_page;
+
+typedef struct {
+    cached_page *v;
+    size_t n, cap;
+    size_t bytes, max;
+    bool full; /* a page did not fit: pass 1 stops extracting whole pages */
+} page_cache;
+
+static void page_cache_free(page_cache *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        extract_page_free(c->v[i].pg);
+    free(c->v);
+    c->v = NULL;
+    c->n = c->cap = c->bytes = 0;
+    c->full = false;
+}
+
+/* The memory a page holds, roughly (strings, links and allocator overhead). */
+static size_t page_bytes(const extract_page_t *pg)
+{
+    const char *s[] = {pg->title, pg->description, pg->keywords,    pg->h1,
+                       pg->h2,    pg->h3,          pg->lang_attr,   pg->canonical,
+                       pg->base,  pg->rating,      pg->refresh_url, pg->charset_used};
+    size_t n = sizeof *pg + pg->text_len + 32;
+    for (size_t i = 0; i < sizeof s / sizeof *s; i++)
+        n += strlen(s[i]) + 17;
+    for (size_t i = 0; i < pg->n_links; i++)
+        n += sizeof pg->links[i] + strlen(pg->links[i].url) + strlen(pg->links[i].anchor) +
+             strlen(pg->links[i].hreflang) + 3 * 17;
+    return n;
+}
+
+/* Keep page *pg for record rec_no when it fits (*pg is then NULL). Writer thread, pass 1. */
+static ch_status page_cache_offer(page_cache *c, uint64_t rec_no, size_t file, uint64_t offset,
+                                  extract_page_t **pg)
+{
+    if (c->full)
+        return CH_OK;
+    size_t sz = page_bytes(*pg);
+    if (sz > c->max - c->bytes || rec_no >= SIZE_MAX / sizeof *c->v - 1) {
+        c->full = true;
+        return CH_OK;
+    }
+    if (rec_no >= c->cap) {
+        size_t nc = c->cap ? c->cap * 2 : 1024;
+        while (nc <= rec_no)
+            nc *= 2;
+        cached_page *t = realloc(c->v, nc * sizeof *t);
+        if (!t) {
+            c->full = true;
+            return CH_OK; /* no room for the index: parse again in pass 2 */
+        }
+        c->v = t;
+        c->cap = nc;
+    }
+    for (; c->n <= rec_no; c->n++)
+        c->v[c->n] = (cached_page){0};
+    c->v[rec_no] = (cached_page){*pg, file, offset};
+    *pg = NULL;
+    c->bytes += sz;
+    return CH_OK;
+}
+
+/* Take the page of record rec_no at file/offset, or NULL. Pass 2, pipeline lock held. */
+static extract_page_t *page_cache_take(page_cache *c, uint64_t rec_no, size_t file, uint64_t offset)
+{
+    if (rec_no >= c->n || !c->v[rec_no].pg || c->v[rec_no].file != file ||
+        c->v[rec_no].offset != offset)
+        return NULL;
+    extract_page_t *pg = c->v[rec_no].pg;
+    c->v[rec_no].pg = NULL;
+    return pg;
 }
 
 typedef struct {
     pthread_mutex_t mu;
     pthread_cond_t cv; /* broadcast on every change below */
+    page_cache *cache; /* pass 1: written by the writer; pass 2: taken from by the reader */
     /* the shared reader */
     const char *const *paths;
     size_t n_paths;
@@ -155,17 +254,20 @@ typedef struct {
     warc_reader *r;    /* NULL between files */
     bool reader_done;  /* every file read */
     uint64_t next_seq; /* sequence number of the next job */
+    uint64_t next_rec; /* record number of the next record */
     /* the window towards the writer */
     item *slot[IDX_QUEUE_DEPTH];
     uint64_t base;         /* the sequence number the writer takes next */
     size_t workers_active; /* workers not yet finished */
+    bool cache_full;       /* pass 1: the page cache takes no more pages */
     bool abort;            /* the writer gave up, or a worker ran out of memory */
     ch_status abort_status;
 } pipeline;
 
-static void pipeline_init(pipeline *p, const char *const *paths, size_t n_paths)
+static void pipeline_init(pipeline *p, const char *const *paths, size_t n_paths, page_cache *cache)
 {
     memset(p, 0, sizeof *p);
+    p->cache = cache;
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->cv, NULL);
     p->paths = paths;
@@ -226,6 +328,13 @@ static item *pipeline_take(pipeline *p)
     return it;
 }
 
+static void pipeline_set_cache_full(pipeline *p)
+{
+    pthread_mutex_lock(&p->mu);
+    p->cache_full = true;
+    pthread_mutex_unlock(&p->mu);
+}
+
 static void pipeline_set_abort(pipeline *p, ch_status why)
 {
     pthread_mutex_lock(&p->mu);
@@ -243,7 +352,9 @@ struct idx_writer {
     idx_linkgraph *graph;
     bool in_txn;
     size_t batch_docs, batch_bytes;
-    size_t jobs; /* worker threads */
+    size_t jobs;      /* worker threads */
+    page_cache cache; /* pages parsed in pass 1, for pass 2 */
+    pipeline *pipe;   /* the pass running */
 };
 
 static char *xstrdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -307,6 +418,8 @@ ch_status idx_writer_open(const char *db_path, const idx_writer_opts *opts, idx_
         w->opts.batch_docs = IDX_BATCH_DOCS;
     if (!w->opts.batch_bytes)
         w->opts.batch_bytes = IDX_BATCH_BYTES;
+    if (!w->opts.page_cache_bytes)
+        w->opts.page_cache_bytes = IDX_PAGE_CACHE_BYTES;
     w->jobs = w->opts.jobs;
     if (!w->jobs) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -555,7 +668,9 @@ static ch_status build_doc(worker_ctx *c, lang_ident *li, const char *url, const
 
     if ((st = url_host(url, &host)))
         goto out;
-    const char *lang = lang_identify(li, pg->text, pg->text_len, pg->lang_attr);
+    /* textcat's time grows with the sample: the first IDX_LANG_SAMPLE bytes are enough */
+    const char *lang = lang_identify(
+        li, pg->text, utf8_cut(pg->text, pg->text_len, IDX_LANG_SAMPLE), pg->lang_attr);
     if (!*lang)
         lang = lang_from_attr(pg->lang_attr);
     const char *stemmer = lang_stemmer_name(lang);
@@ -708,7 +823,7 @@ out:
 }
 
 /* Handle one job (pass 1 or 2). Returns its item, or NULL when memory ran out. */
-static item *worker_job(worker_ctx *c, lang_ident *li, const job *j)
+static item *worker_job(worker_ctx *c, lang_ident *li, job *j)
 {
     bool pass2 = c->pass == 2;
     item *it = item_new(IT_NOP), *res = NULL;
@@ -752,13 +867,19 @@ static item *worker_job(worker_ctx *c, lang_ident *li, const job *j)
         why = R_TOO_BIG;
     else if (j->noindex_header)
         why = R_NOINDEX;
-    else if (!j->payload)
+    else if (!j->payload && !j->page)
         why = R_BROKEN; /* not copied: cannot happen */
     else
         why = (skip_reason)-1;
-    if ((int)why < 0) {
-        ch_status st = pass2 ? extract_page(j->payload, j->plen, j->ct, url, NULL, &pg)
-                             : extract_links_only(j->payload, j->plen, j->ct, url, NULL, &pg);
+    if ((int)why < 0 && j->page) { /* parsed in pass 1 */
+        pg = j->page;
+        j->page = NULL;
+        if (pg->robots_noindex)
+            why = R_NOINDEX;
+    } else if ((int)why < 0) {
+        ch_status st = pass2 || j->want_page
+                           ? extract_page(j->payload, j->plen, j->ct, url, NULL, &pg)
+                           : extract_links_only(j->payload, j->plen, j->ct, url, NULL, &pg);
         if (st)
             why = R_BROKEN;
         else if (pg->robots_noindex)
@@ -795,6 +916,13 @@ static item *worker_job(worker_ctx *c, lang_ident *li, const job *j)
             if (!it->anchors[it->n_targets])
                 goto out;
             it->n_targets++;
+        }
+        if (j->want_page) { /* offered to the page cache */
+            it->pg = pg;
+            pg = NULL;
+            it->rec_no = j->rec_no;
+            it->file = j->file;
+            it->offset = j->offset;
         }
         res = it;
         goto out;
@@ -834,7 +962,7 @@ static item *file_error_item(const job *j)
 
 /* Copy what the workers need of a record into j. Returns 0 for a record the indexer does not
  * look at, 1 for a job, -1 when memory ran out. */
-static int job_from_record(const warc_record *rec, job *j)
+static int job_from_record(pipeline *p, int pass, const warc_record *rec, job *j)
 {
     bool is_resource = rec->type == WARC_RESOURCE;
     if (rec->type != WARC_RESPONSE && rec->type != WARC_REVISIT && !is_resource)
@@ -844,6 +972,9 @@ static int job_from_record(const warc_record *rec, job *j)
         return 0;
     j->type = rec->type;
     j->is_resource = is_resource;
+    j->rec_no = p->next_rec++;
+    j->file = p->file;
+    j->offset = rec->offset;
     if (rec->type == WARC_REVISIT)
         return 1;
     if (rec->target_uri && !(j->target_uri = strdup(rec->target_uri)))
@@ -863,6 +994,13 @@ static int job_from_record(const warc_record *rec, job *j)
     j->html = payload && mime_is_html(ct, payload, plen);
     if (payload && j->status == 200 && j->html && plen <= IDX_MAX_PAYLOAD && !j->truncated &&
         !j->noindex_header) {
+        if (pass == 1) {
+            j->want_page = !p->cache_full;
+        } else if (p->cache &&
+                   (j->page = page_cache_take(p->cache, j->rec_no, j->file, j->offset))) {
+            j->payload = NULL; /* parsed in pass 1: the payload is not needed */
+            return 1;
+        }
         if (!(j->payload = malloc(plen + 1)))
             return -1;
         memcpy(j->payload, payload, plen);
@@ -895,7 +1033,7 @@ static bool reader_next_job(pipeline *p, int pass, job *j)
             warc_record rec;
             ch_status st = warc_reader_next(p->r, &rec);
             if (st == CH_OK) {
-                int k = job_from_record(&rec, j);
+                int k = job_from_record(p, pass, &rec, j);
                 if (k > 0) {
                     j->seq = p->next_seq++;
                     return true;
@@ -1058,6 +1196,11 @@ static ch_status handle_item(idx_writer *w, item *it,
                 (void)idx_linkgraph_add_anchor(w->graph, it->targets[i], it->anchors[i]);
         if (st == CH_ERR_LIMIT)
             st = CH_OK; /* the graph is full: later pages get no link rank */
+        if (!st && it->pg) {
+            page_cache_offer(&w->cache, it->rec_no, it->file, it->offset, &it->pg);
+            if (w->cache.full)
+                pipeline_set_cache_full(w->pipe);
+        }
         break;
     case IT_DELETE:
         if (it->reason == R_NOINDEX)
@@ -1106,7 +1249,9 @@ static ch_status run_pass(idx_writer *w, int pass, const char *const *paths, siz
 {
     size_t nw = w->jobs;
     pipeline p;
-    pipeline_init(&p, paths, n);
+    pipeline_init(&p, paths, n, &w->cache);
+    p.cache_full = w->cache.full;
+    w->pipe = &p;
     worker_ctx *wc = calloc(nw, sizeof *wc);
     pthread_t *th = calloc(nw, sizeof *th);
     size_t started = 0;
@@ -1154,6 +1299,7 @@ out:
     free(wc);
     free(th);
     pipeline_destroy(&p);
+    w->pipe = NULL;
     return st;
 }
 
@@ -1170,13 +1316,17 @@ ch_status idx_writer_run(idx_writer *w, const char *const *paths, size_t n,
     ch_status st = idx_linkgraph_new(0, &w->graph);
     if (st)
         return st;
+    w->cache.max = w->opts.no_page_cache ? 0 : w->opts.page_cache_bytes;
+    w->cache.full = w->cache.max == 0;
     if (w->opts.progress)
         w->opts.progress(w->opts.progress_ctx, &w->stats, "reading links");
     if ((st = run_pass(w, 1, paths, n, on_file_error, ctx, errmsg)))
         goto out;
     if ((st = idx_linkgraph_compute(w->graph)))
         goto out;
-    if ((st = run_pass(w, 2, paths, n, NULL, NULL, errmsg)))
+    st = run_pass(w, 2, paths, n, NULL, NULL, errmsg);
+    page_cache_free(&w->cache); /* what pass 2 did not take */
+    if (st)
         goto out;
     if ((st = batch_begin(w, errmsg)))
         goto out;
@@ -1207,6 +1357,7 @@ out:
     w->stats.seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     idx_linkgraph_free(w->graph);
     w->graph = NULL;
+    page_cache_free(&w->cache);
     return st;
 }
 

@@ -7,6 +7,8 @@
  *                   of the crawl's link graph is computed;
  *   pass 2 (pages)  each page becomes one document, complete with the anchor text of the links
  *                   pointing at it and its static rank, written once.
+ * Pages parsed in pass 1 are kept in memory for pass 2 while they fit in opts.page_cache_bytes
+ * (IDX_PAGE_CACHE_BYTES): those are parsed once, the others twice.
  * In both passes `jobs` worker threads (opts.jobs, default one per core) take the WARC records
  * in turn from one shared reader, extract (libxml2), identify the language, classify and build
  * the Xapian document; the calling thread is the single Xapian writer, fed through a bounded
@@ -44,6 +46,7 @@ enum {
 #define IDX_BATCH_BYTES (32u * 1024 * 1024)       /* bytes of extracted text per committed batch */
 #define IDX_MAX_PAYLOAD (8u * 1024 * 1024)        /* bigger HTTP bodies are skipped ("too big") */
 #define IDX_DATA_TEXT_MAX (16u * 1024)            /* bytes of text kept in the document data */
+#define IDX_PAGE_CACHE_BYTES (256u * 1024 * 1024) /* pages parsed in pass 1 kept for pass 2 */
 #define IDX_MAX_JOBS 64u                          /* worker threads at most */
 #define IDX_QUEUE_DEPTH 64u                       /* prepared documents waiting for the writer */
 #define IDX_MAX_STORED_OUTLINKS 256u              /* outgoing links kept in IDX_SLOT_OUTLINKS */
@@ -70,12 +73,14 @@ typedef struct {
     /* The page classifier whose category terms are stored as XC<term> (docs/FILTERS.md);
      * NULL: no categories. */
     const struct flt_classifier *classifier;
-    bool reclassify;    /* rewrite documents whose version is unchanged (lists changed) */
-    double lock_wait_s; /* wait this long for another writer's lock; 0: do not wait */
-    size_t batch_docs;  /* 0: IDX_BATCH_DOCS */
-    size_t batch_bytes; /* 0: IDX_BATCH_BYTES */
-    size_t jobs;        /* worker threads (parse, classify, build); 0: one per online core;
-                           at most IDX_MAX_JOBS */
+    bool reclassify;         /* rewrite documents whose version is unchanged (lists changed) */
+    double lock_wait_s;      /* wait this long for another writer's lock; 0: do not wait */
+    size_t batch_docs;       /* 0: IDX_BATCH_DOCS */
+    size_t batch_bytes;      /* 0: IDX_BATCH_BYTES */
+    size_t jobs;             /* worker threads (parse, classify, build); 0: one per online core;
+                                at most IDX_MAX_JOBS */
+    size_t page_cache_bytes; /* 0: IDX_PAGE_CACHE_BYTES */
+    bool no_page_cache;      /* parse every page in both passes (less memory, slower) */
     /* Called from the writer thread about every 100 records (a progress line); may be NULL. */
     void (*progress)(void *ctx, const idx_stats *st, const char *phase);
     void *progress_ctx;

@@ -70,7 +70,7 @@ run() {
 
 : >"$results/runs.txt"
 echo "# $(date -u +%FT%TZ) $(nproc) cores; $(uname -r); root $root" >"$results/env.txt"
-echo "# chouette $chouette ($(git -C "$top" rev-parse --short HEAD)); $(wget2 --version | head -1); scrapy $(scrapy version 2>/dev/null)" >>"$results/env.txt"
+echo "# chouette $chouette ($(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo "not a git checkout")); $(wget2 --version | head -1); scrapy $(scrapy version 2>/dev/null)" >>"$results/env.txt"
 cat "$results/env.txt"
 echo "name pages requests wall_s user_s sys_s maxrss_kib"
 for i in $(seq "$runs"); do

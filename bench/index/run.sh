@@ -49,7 +49,7 @@ run() {
 : >"$results/index-runs.txt"
 {
     echo "# $(date -u +%FT%TZ) $(nproc) cores; $(uname -r)"
-    echo "# chouette $chouette ($(git -C "$top" rev-parse --short HEAD)); $(omindex --version | head -1)"
+    echo "# chouette $chouette ($(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo "not a git checkout")); $(omindex --version | head -1)"
     echo "# corpus: $(find "$work/files" -name '*.html' | wc -l) HTML files, $(du -sk "$work/files" | cut -f1) KiB"
 } >"$results/env.txt"
 cat "$results/env.txt"

@@ -93,7 +93,7 @@ bench() {
 : >"$results/runs.txt"
 {
     echo "# $(date -u +%FT%TZ) $(nproc) cores; $(uname -r); wrk -t 2 -c 32 -d ${seconds}s"
-    echo "# chouette $chouette ($(git -C "$top" rev-parse --short HEAD)); omega $(dpkg-query -W -f='${Version}' xapian-omega); $(lighttpd -v 2>&1 | head -1)"
+    echo "# chouette $chouette ($(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo "not a git checkout")); omega $(dpkg-query -W -f='${Version}' xapian-omega); $(lighttpd -v 2>&1 | head -1)"
     echo "# $(wc -l <"$queries") queries from bench/queries/*.tsv; $(xapian-delve "$work/dbs/chouette" | grep 'number of documents') (chouette)"
 } >"$results/env.txt"
 cat "$results/env.txt"

@@ -752,8 +752,44 @@ static void test_every_page_kind_in_every_mode(void **state)
     buf_free(&small);
 }
 
-int main(void)
+/* test_srv_routes --write-pages DIR: write the blocked page of each mode (built with the fake
+ * backend) for the accessibility test, which cannot reach it through the server while the
+ * query checker allows everything. */
+static int write_pages(const char *dir)
 {
+    void *state = NULL;
+    setup(&state);
+    fixture *fx = state;
+    for (int m = 0; m < FLT_MODE_COUNT; m++) {
+        srv_query q = {.mode = m,
+                       .page = 1,
+                       .lang = 0,
+                       .q = (char *)"mot interdit",
+                       .has_q = true,
+                       .locked = m == FLT_MODE_JUNIOR};
+        srv_query_verdict v = {.kind = SRV_QUERY_BLOCKED,
+                               .n_help = 1,
+                               .help = {"Allô Enfance en Danger : 119 (gratuit, jour et nuit)"}};
+        buf_t b;
+        buf_init(&b, SRV_MAX_PAGE_BYTES);
+        char path[4096];
+        snprintf(path, sizeof path, "%s/blocked-%s.html", dir, flt_mode_name(m));
+        FILE *f = fopen(path, "w");
+        if (!f || srv_page_blocked(&b, &fx->s, &q, &v) != CH_OK ||
+            fwrite(b.data, 1, b.len, f) != b.len || fclose(f) != 0) {
+            fprintf(stderr, "cannot write %s\n", path);
+            return 1;
+        }
+        buf_free(&b);
+    }
+    teardown(&state);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "--write-pages") == 0)
+        return write_pages(argv[2]);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_home_french_default_english_by_header_or_hl, setup,
                                         teardown),

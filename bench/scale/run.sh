@@ -5,6 +5,7 @@
 # HTTP throughput of `chouette serve` under wrk.
 #
 # Usage: bench/scale/run.sh [--no-serve] SIZE...        e.g. bench/scale/run.sh 10000 100000
+#        bench/scale/run.sh --plot-only                  redraw docs/scale.png from the TSV
 # Environment: SCALE_WORK (default /tmp/chouette-scale: WARCs and indexes, reused between runs
 # when the seed and size match), SCALE_SEED (1), SCALE_HOSTS (1000), BUILD (build-bench),
 # WRK_SECONDS (10), WRK_CONNECTIONS (16), SCALE_OUT (bench/scale/results.tsv).
@@ -21,18 +22,22 @@ out=${SCALE_OUT:-$top/bench/scale/results.tsv}
 wrk_s=${WRK_SECONDS:-10}
 wrk_c=${WRK_CONNECTIONS:-16}
 serve=1
-if [ "${1:-}" = "--no-serve" ]; then
-    serve=0
-    shift
-fi
-[ $# -ge 1 ] || { echo "usage: bench/scale/run.sh [--no-serve] SIZE..." >&2; exit 2; }
+plot_only=0
+case "${1:-}" in
+--no-serve) serve=0; shift ;;
+--plot-only) plot_only=1; shift ;;
+esac
+[ $# -ge 1 ] || [ $plot_only = 1 ] ||
+    { echo "usage: bench/scale/run.sh [--no-serve] SIZE... | --plot-only" >&2; exit 2; }
 
-make --no-print-directory -s BUILD="$build" "$build/bin/chouette" >/dev/null
-bench/scale/build.sh "$build"
+if [ $plot_only = 0 ]; then
+    make --no-print-directory -s BUILD="$build" "$build/bin/chouette" >/dev/null
+    bench/scale/build.sh "$build"
+fi
 chouette=$top/$build/bin/chouette
 mkdir -p "$work"
 cores=$(nproc)
-header="date	commit	cores	pages	hosts	gen_s	index_s	docs_per_s	peak_rss_mb	text_mb	warc_mb	index_mb	index_per_text	index_bytes_per_page	q_p50_ms	q_p95_ms	q_p99_ms	q_mean_ms	q_errors	q_zero	http_rps	http_p99_ms"
+header="date	commit	cores	load1	pages	hosts	gen_s	index_s	docs_per_s	peak_rss_mb	text_mb	warc_mb	index_mb	index_per_text	index_bytes_per_page	q_p50_ms	q_p95_ms	q_p99_ms	q_mean_ms	q_errors	q_zero	http_rps	http_p99_ms	index_cpu_s"
 [ -s "$out" ] || echo "$header" >"$out"
 
 spid=""
@@ -69,12 +74,16 @@ for size in "$@"; do
 
     # 2. index (fresh database every run)
     rm -rf "$db"
+    # The machine may be shared: the load when indexing starts and the indexer's CPU time
+    # (user + system) go in the results next to the wall-clock figures.
+    load1=$(cut -d' ' -f1 /proc/loadavg)
     /usr/bin/time -v "$chouette" index --db "$db" "$web"/pages-*.warc.gz 2>"$log/index.err" ||
         { echo "index failed, see $log/index.err" >&2; exit 1; }
     index_s=$(sed -n 's/.*; \([0-9.]*\) s, [0-9]* docs\/s$/\1/p' "$log/index.err")
     dps=$(sed -n 's/.* \([0-9]*\) docs\/s$/\1/p' "$log/index.err")
     rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): \([0-9]*\)/\1/p' "$log/index.err")
     index_bytes=$(du -sb "$db" | cut -f1)
+    cpu_s=$(awk -F': ' '/User time|System time/{s+=$2} END{printf "%.1f", s}' "$log/index.err")
 
     # 3. in-process latency
     q=$("$build/bench/scale-qbench" --db "$db" --queries "$web/queries.tsv")
@@ -122,13 +131,13 @@ PY
 
     pages=$(awk -F'\t' '$1=="pages"{print $2; exit}' "$web"/gen-0.out)
     row=$(awk -v d="$(date -u +%Y-%m-%dT%H:%M:%SZ)" -v c="$(git rev-parse --short HEAD)" \
-        -v cores="$cores" -v pages="$pages" -v hosts="$hosts" -v gen="$gen_s" -v is="$index_s" \
+        -v cores="$cores" -v load1="$load1" -v cpu="$cpu_s" -v pages="$pages" -v hosts="$hosts" -v gen="$gen_s" -v is="$index_s" \
         -v dps="$dps" -v rss="$rss_kb" -v tb="$text_bytes" -v wb="$warc_bytes" -v ib="$index_bytes" \
         -v q50="$q50" -v q95="$q95" -v q99="$q99" -v qm="$qmean" -v qe="$q_err" -v qz="$qzero" \
         -v rps="$rps" -v hp99="$hp99" 'BEGIN {
-        printf "%s\t%s\t%s\t%s\t%s\t%.1f\t%s\t%s\t%.0f\t%.1f\t%.1f\t%.1f\t%.2f\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-            d, c, cores, pages, hosts, gen, is, dps, rss / 1024, tb / 1048576, wb / 1048576,
-            ib / 1048576, ib / tb, ib / pages, q50, q95, q99, qm, qe, qz, rps, hp99 }')
+        printf "%s\t%s\t%s\t%s\t%s\t%s\t%.1f\t%s\t%s\t%.0f\t%.1f\t%.1f\t%.1f\t%.2f\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+            d, c, cores, load1, pages, hosts, gen, is, dps, rss / 1024, tb / 1048576, wb / 1048576,
+            ib / 1048576, ib / tb, ib / pages, q50, q95, q99, qm, qe, qz, rps, hp99, cpu }')
     echo "$row" >>"$out"
     echo "$header"
     echo "$row"
@@ -140,18 +149,21 @@ if command -v gnuplot >/dev/null; then
 set terminal pngcairo size 900,420 font ",10" noenhanced
 set output "$top/docs/scale.png"
 set datafile separator "\t"
-set multiplot layout 1,2 title "Chouette at scale (bench/scale/run.sh, synthetic fr/en web)"
+set multiplot layout 1,2 title "Chouette at scale: bench/scale/run.sh, synthetic fr/en web\n(machine load and CPU seconds of each run: bench/scale/results.tsv)"
 set logscale x
 set xlabel "pages"
 set key top left
 set ylabel "query latency (ms)"
-plot "$out" using 4:15 every ::1 with linespoints title "p50", \
-     "" using 4:16 every ::1 with linespoints title "p95", \
-     "" using 4:17 every ::1 with linespoints title "p99", \
+set yrange [0:*]
+set offsets 0, 0, 10, 0
+plot "$out" using 5:16 every ::1 with linespoints title "p50", \
+     "" using 5:17 every ::1 with linespoints title "p95", \
+     "" using 5:18 every ::1 with linespoints title "p99", \
      50 with lines dashtype 2 title "p99 target"
 set ylabel "indexing (pages/s)"
 set yrange [0:*]
-plot "$out" using 4:8 every ::1 with linespoints title "pages/s", \
+set offsets 0, 0, 150, 0
+plot "$out" using 5:9 every ::1 with linespoints title "pages/s", \
      1000 with lines dashtype 2 title "target"
 unset multiplot
 GP

@@ -106,8 +106,11 @@ static ch_status parse_text(sitemap_t *sm, const char *d, size_t len)
         size_t k = i;
         while (k < j && (d[k] == ' ' || d[k] == '\t'))
             k++;
-        if (j - k >= 7 &&
-            (strncmp(d + k, "http://", 7) == 0 || strncmp(d + k, "https://", 8) == 0)) {
+        /* memcmp within the line's bounds: the input need not be NUL-terminated. A line holding a
+         * NUL byte is not a URL (it would end the string early). */
+        bool is_url = (j - k >= 7 && memcmp(d + k, "http://", 7) == 0) ||
+                      (j - k >= 8 && memcmp(d + k, "https://", 8) == 0);
+        if (is_url && !memchr(d + k, '\0', j - k)) {
             ch_status st = add_url(sm, d + k, j - k);
             if (st == CH_ERR_LIMIT)
                 return CH_OK;

@@ -1116,7 +1116,7 @@ static ch_status flush_batch(crawler *c, bool reopen)
     if (st && sync_errno)
         set_err(c, "cannot commit the crawl state: WARC file: %s", strerror(sync_errno));
     else if (st && !(c->err && c->err[0]))
-        set_err(c, "cannot commit the crawl state");
+        set_err(c, "cannot commit the crawl state: %s", frontier_last_error(c->fr));
     return st;
 }
 
@@ -1261,6 +1261,15 @@ static void progress(crawler *c, int64_t *last)
     fflush(stderr);
 }
 
+static void free_job(void *user, void *ctx)
+{
+    (void)ctx;
+    job *j = user;
+    if (j)
+        frontier_url_free(j->u);
+    free(j);
+}
+
 ch_status crawl_run(const crawl_options *o, crawl_stats *stats, char *err, size_t errlen)
 {
     crawler c;
@@ -1346,7 +1355,9 @@ ch_status crawl_run(const crawl_options *o, crawl_stats *stats, char *err, size_
     }
     if (st)
         warc_cut_back(&c);
-    /* in-flight jobs still owned by the fetcher are freed with it; free their jobs first */
+    /* after a failure transfers may still be in flight: their jobs are ours to free */
+    if (c.fe)
+        fetch_each_user(c.fe, free_job, NULL);
     teardown(&c);
     stats->duration_ms = wall_ms() - t0;
     return st;

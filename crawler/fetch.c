@@ -206,6 +206,13 @@ void fetch_free(fetch_t *f)
     free(f);
 }
 
+void fetch_each_user(const fetch_t *f, void (*fn)(void *user, void *ctx), void *ctx)
+{
+    for (const transfer *t = f ? f->head : NULL; t; t = t->next)
+        if (t->res)
+            fn(t->res->user, ctx);
+}
+
 int fetch_active(const fetch_t *f)
 {
     return f->active;

@@ -90,6 +90,10 @@ void fetch_free(fetch_t *f);
 /* Start a transfer. CH_ERR_NOMEM, CH_ERR_INTERNAL (libcurl refused the options), CH_ERR_ARG. */
 ch_status fetch_start(fetch_t *f, const fetch_request *req);
 
+/* Call fn(user, ctx) with the user pointer of every transfer started and not yet returned by
+ * fetch_wait, e.g. to free what they point to before fetch_free on an early exit. */
+void fetch_each_user(const fetch_t *f, void (*fn)(void *user, void *ctx), void *ctx);
+
 /* Transfers started and not yet returned by fetch_wait. */
 int fetch_active(const fetch_t *f);
 

@@ -217,6 +217,11 @@ void frontier_close(frontier_t *f)
     free(f);
 }
 
+const char *frontier_last_error(const frontier_t *f)
+{
+    return f && f->db ? sqlite3_errmsg(f->db) : "no database";
+}
+
 ch_status frontier_begin(frontier_t *f)
 {
     if (f->in_tx)

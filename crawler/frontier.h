@@ -92,6 +92,10 @@ ch_status frontier_open(const char *path, frontier_t **out, char *err, size_t er
 /* Close; rolls back an open transaction. NULL allowed. */
 void frontier_close(frontier_t *f);
 
+/* SQLite's message for the last failed call (e.g. "database or disk is full"); never NULL,
+ * valid until the next call on f. */
+const char *frontier_last_error(const frontier_t *f);
+
 /* Start / commit / roll back a transaction (one batch). CH_ERR_IO on failure. */
 ch_status frontier_begin(frontier_t *f);
 ch_status frontier_commit(frontier_t *f);

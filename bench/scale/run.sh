@@ -37,7 +37,7 @@ fi
 chouette=$top/$build/bin/chouette
 mkdir -p "$work"
 cores=$(nproc)
-header="date	commit	cores	load1	pages	hosts	gen_s	index_s	docs_per_s	peak_rss_mb	text_mb	warc_mb	index_mb	index_per_text	index_bytes_per_page	q_p50_ms	q_p95_ms	q_p99_ms	q_mean_ms	q_errors	q_zero	http_rps	http_p99_ms	index_cpu_s"
+header="date	commit	cores	load1	pages	hosts	gen_s	index_s	docs_per_s	peak_rss_mb	text_mb	warc_mb	index_mb	index_per_text	index_bytes_per_page	q_p50_ms	q_p95_ms	q_p99_ms	q_mean_ms	q_errors	q_zero	http_rps	http_p99_ms	index_cpu_s	q_cpu_p50_ms	q_cpu_p99_ms"
 [ -s "$out" ] || echo "$header" >"$out"
 
 spid=""
@@ -87,7 +87,7 @@ for size in "$@"; do
 
     # 3. in-process latency
     q=$("$build/bench/scale-qbench" --db "$db" --queries "$web/queries.tsv")
-    read -r _nq q_err q50 q95 q99 qmean _qmax qzero <<<"$q"
+    read -r _nq q_err q50 q95 q99 qmean _qmax qzero qc50 qc99 <<<"$q"
 
     # 4. HTTP throughput
     rps=NA
@@ -131,13 +131,13 @@ PY
 
     pages=$(awk -F'\t' '$1=="pages"{print $2; exit}' "$web"/gen-0.out)
     row=$(awk -v d="$(date -u +%Y-%m-%dT%H:%M:%SZ)" -v c="$(git rev-parse --short HEAD)" \
-        -v cores="$cores" -v load1="$load1" -v cpu="$cpu_s" -v pages="$pages" -v hosts="$hosts" -v gen="$gen_s" -v is="$index_s" \
+        -v cores="$cores" -v load1="$load1" -v cpu="$cpu_s" -v qc50="$qc50" -v qc99="$qc99" -v pages="$pages" -v hosts="$hosts" -v gen="$gen_s" -v is="$index_s" \
         -v dps="$dps" -v rss="$rss_kb" -v tb="$text_bytes" -v wb="$warc_bytes" -v ib="$index_bytes" \
         -v q50="$q50" -v q95="$q95" -v q99="$q99" -v qm="$qmean" -v qe="$q_err" -v qz="$qzero" \
         -v rps="$rps" -v hp99="$hp99" 'BEGIN {
-        printf "%s\t%s\t%s\t%s\t%s\t%s\t%.1f\t%s\t%s\t%.0f\t%.1f\t%.1f\t%.1f\t%.2f\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+        printf "%s\t%s\t%s\t%s\t%s\t%s\t%.1f\t%s\t%s\t%.0f\t%.1f\t%.1f\t%.1f\t%.2f\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
             d, c, cores, load1, pages, hosts, gen, is, dps, rss / 1024, tb / 1048576, wb / 1048576,
-            ib / 1048576, ib / tb, ib / pages, q50, q95, q99, qm, qe, qz, rps, hp99, cpu }')
+            ib / 1048576, ib / tb, ib / pages, q50, q95, q99, qm, qe, qz, rps, hp99, cpu, qc50, qc99 }')
     echo "$row" >>"$out"
     echo "$header"
     echo "$row"

@@ -11,8 +11,8 @@
 #include "filters/catlists.h"
 #include "filters/classify.h"
 #include "filters/policy.h"
+#include "filters/querycheck.h"
 #include "indexer/search.h"
-#include "server/query_check.h"
 
 static const char usage_text[] =
     "usage: chouette search --db DIR [--mode web|school|junior] [--limit N] [--page N] [--json]"
@@ -119,6 +119,7 @@ int cmd_search(int argc, char **argv)
     buf_init(&query, IDX_MAX_QUERY_BYTES);
     const char **hidden = NULL;
     flt_term *hidden_terms = NULL;
+    flt_querycheck *qc = NULL;
     size_t n_hidden = 0;
     idx_searcher *s = NULL;
     idx_results res = {0};
@@ -179,12 +180,22 @@ int cmd_search(int argc, char **argv)
     }
     if (hidden_for_mode(mode, &hidden_terms, &hidden, &n_hidden))
         goto out;
-    srv_query_verdict verdict = {0};
-    if (srv_check_query(buf_str(&query), mode, "fr", &verdict) != CH_OK) {
-        fputs("chouette search: the query check failed\n", stderr);
+    /* School and Junior refuse explicit queries with a kind message (filters/querycheck.h). */
+    char qcpath[4096], qcerr[256] = "";
+    if (paths_data_file("querycheck", qcpath, sizeof qcpath) != CH_OK ||
+        flt_querycheck_load(qcpath, &qc, qcerr, sizeof qcerr) != CH_OK) {
+        fprintf(stderr, "chouette search: cannot load the query checker: %s\n",
+                qcerr[0] ? qcerr : "path too long");
         goto out;
     }
-    bool blocked = verdict.kind == SRV_QUERY_BLOCKED;
+    flt_query_result verdict;
+    ch_status qst = flt_check_query(qc, buf_str(&query), mode, &verdict);
+    if (qst && !(qst == CH_ERR_LIMIT && mode != FLT_MODE_WEB)) {
+        fprintf(stderr, "chouette search: the query check failed: %s\n", ch_status_str(qst));
+        goto out;
+    }
+    /* A query too long to be checked is refused in the children's modes. */
+    bool blocked = qst == CH_ERR_LIMIT || verdict.verdict == FLT_QUERY_BLOCKED;
     if (!blocked) {
         ch_status st = idx_searcher_open(db, &s, &err);
         if (st) {
@@ -203,10 +214,14 @@ int cmd_search(int argc, char **argv)
             goto out;
         }
     }
+    const char *blocked_msg = NULL;
+    if (blocked) {
+        blocked_msg = qst ? NULL : flt_query_message(&verdict, "fr");
+        if (!blocked_msg)
+            blocked_msg = "Cette recherche n'est pas disponible.";
+    }
     if (json) {
-        const char *msg =
-            blocked ? (verdict.message ? verdict.message : "Cette recherche n'est pas disponible.")
-                    : NULL;
+        const char *msg = blocked_msg;
         out = idx_results_json(buf_str(&query), mode_name, (unsigned)page, blocked, msg,
                                blocked ? NULL : &res);
         if (!out) {
@@ -215,7 +230,7 @@ int cmd_search(int argc, char **argv)
         }
         puts(out);
     } else if (blocked) {
-        puts(verdict.message ? verdict.message : "Cette recherche n'est pas disponible.");
+        puts(blocked_msg);
     } else {
         printf("about %lu results\n", res.estimated_total);
         if (res.corrected_query)
@@ -237,6 +252,7 @@ out:
     idx_searcher_close(s);
     free(hidden);
     free(hidden_terms);
+    flt_querycheck_free(qc);
     buf_free(&query);
     return rc;
 }

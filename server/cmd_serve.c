@@ -45,6 +45,7 @@ int cmd_serve(int argc, char **argv)
     int rc = CLI_EXIT_FAILURE;
     cfg_t *cfg = NULL;
     flt_policy *policy = NULL;
+    flt_querycheck *querycheck = NULL;
     srv_server s;
     char err[512] = "";
     char path[4096];
@@ -112,6 +113,12 @@ int cmd_serve(int argc, char **argv)
         goto out;
     }
     s.policy = policy;
+    if (paths_data_file("querycheck", path, sizeof path) != CH_OK ||
+        flt_querycheck_load(path, &querycheck, err, sizeof err) != CH_OK) {
+        fprintf(stderr, "chouette serve: %s\n", err[0] ? err : "querycheck: path too long");
+        goto out;
+    }
+    s.querycheck = querycheck;
     for (size_t i = 0; i < SRV_LANG_COUNT; i++) {
         char rel[32];
         snprintf(rel, sizeof rel, "i18n/%s.ini", srv_langs[i]);
@@ -166,6 +173,7 @@ out:
     for (size_t i = 0; i < SRV_LANG_COUNT; i++)
         srv_i18n_free(s.i18n[i]);
     flt_policy_free(policy);
+    flt_querycheck_free(querycheck);
     srv_options_free(&s.opt);
     cfg_free(cfg);
     return rc;

@@ -10,6 +10,7 @@
 #include "common/cli.h"
 #include "common/text.h"
 #include "filters/catlists.h"
+#include "filters/classify.h"
 #include "server/escape.h"
 #include "server/pages.h"
 #include "server/query_check.h"
@@ -253,18 +254,22 @@ static void json_error(srv_response *r, unsigned status, const char *message)
 }
 
 /* Category names hidden for q (pointers into the filters' static tables). */
-static size_t hidden_names(const srv_server *s, const srv_query *q, const char **names, size_t max)
+/* The category terms the request's mode hides (filters/classify.h: "<cat>" and "<cat>~<mode>"):
+ * written into terms (SRV_MAX_HIDDEN of them at most), pointed to by names; returns the count.
+ * A policy error leaves nothing hidden only when there is no policy (routing tests). */
+#define SRV_MAX_HIDDEN (2 * 64)
+static size_t hidden_names(const srv_server *s, const srv_query *q, flt_term *terms,
+                           const char **names)
 {
-    uint64_t mask = 0;
-    if (s->policy)
-        mask = q->safe_off ? flt_policy_hidden_mask_safe_off(s->policy, q->mode)
-                           : flt_policy_hidden_mask(s->policy, q->mode);
+    if (!s->policy)
+        return 0;
+    uint64_t mask = q->safe_off ? flt_policy_hidden_mask_safe_off(s->policy, q->mode)
+                                : flt_policy_hidden_mask(s->policy, q->mode);
     size_t n = 0;
-    for (int bit = 0; bit < 64 && n < max; bit++) {
-        const char *name = (mask >> bit) & 1 ? flt_category_name(bit) : NULL;
-        if (name)
-            names[n++] = name;
-    }
+    if (flt_hidden_terms(mask, q->mode, terms, SRV_MAX_HIDDEN, &n) != CH_OK)
+        return 0; /* cannot happen: SRV_MAX_HIDDEN covers every category twice */
+    for (size_t i = 0; i < n; i++)
+        names[i] = terms[i].s;
     return n;
 }
 
@@ -324,7 +329,7 @@ static void route_search(const srv_server *s, void *h, const srv_request *req, s
     }
     const char *mode_name = flt_mode_name(q.mode);
     srv_query_verdict v;
-    if (srv_check_query(q.q, q.mode, srv_langs[q.lang], &v) != CH_OK) {
+    if (srv_check_query(s->querycheck, q.q, q.mode, srv_langs[q.lang], &v) != CH_OK) {
         if (json)
             json_error(r, 500, srv_i18n_get(s->i18n[q.lang], "error_internal"));
         else
@@ -352,11 +357,12 @@ static void route_search(const srv_server *s, void *h, const srv_request *req, s
             error_page(s, &q, r, 503, "error_unavailable", NULL);
         goto out;
     }
-    const char *hidden[64];
+    flt_term hidden_terms[SRV_MAX_HIDDEN];
+    const char *hidden[SRV_MAX_HIDDEN];
     idx_search_params sp = {
         .query = q.q,
         .hidden_categories = hidden,
-        .n_hidden = hidden_names(s, &q, hidden, 64),
+        .n_hidden = hidden_names(s, &q, hidden_terms, hidden),
         .default_site = q.site[0] ? q.site : NULL,
         .page = q.page,
         .per_page = SRV_RESULTS_PER_PAGE,
@@ -413,10 +419,11 @@ static void route_suggest(const srv_server *s, void *h, const srv_request *req, 
     }
     if (q.has_q && h) {
         srv_query_verdict v;
-        if (srv_check_query(q.q, q.mode, srv_langs[q.lang], &v) == CH_OK &&
+        if (srv_check_query(s->querycheck, q.q, q.mode, srv_langs[q.lang], &v) == CH_OK &&
             v.kind != SRV_QUERY_BLOCKED) {
-            const char *hidden[64];
-            size_t nh = hidden_names(s, &q, hidden, 64);
+            flt_term hidden_terms[SRV_MAX_HIDDEN];
+            const char *hidden[SRV_MAX_HIDDEN];
+            size_t nh = hidden_names(s, &q, hidden_terms, hidden);
             if (s->backend->suggest(h, q.q, hidden, nh, SRV_MAX_SUGGESTIONS, &sugg, &n) != CH_OK) {
                 sugg = NULL;
                 n = 0;

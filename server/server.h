@@ -14,6 +14,7 @@
 #include "common/config.h"
 #include "common/status.h"
 #include "filters/policy.h"
+#include "filters/querycheck.h"
 #include "indexer/search.h"
 #include "server/i18n.h"
 #include "server/stats.h"
@@ -109,6 +110,7 @@ typedef struct {
 typedef struct {
     srv_options opt;
     const flt_policy *policy;
+    const flt_querycheck *querycheck; /* NULL: every query allowed (routing tests) */
     srv_i18n *i18n[SRV_LANG_COUNT];
     srv_static_files *files;
     srv_stats *stats;

@@ -11,6 +11,7 @@
  *   - AND between words by default; when that finds nothing, the query is run again with OR;
  *   - site:HOST -> D<host> (boolean, the host and its subdomains), lang:xx -> L<xx>,
  *     title:word -> S-prefixed terms; hidden categories -> AND_NOT (OR of XC<category>);
+ *     a required category (junior allow-list-only) -> FILTER XC<category>;
  *   - the static rank (slot 0, in [0, 1]) adds IDX_RANK_WEIGHT at most, through AND_MAYBE.
  * Results: identical content (slot 3) is collapsed to its best page; then each page of results
  * shows at most IDX_MAX_PER_SITE pages of a host (unless the query is scoped with site:), the
@@ -341,6 +342,20 @@ static ch_status build_query(idx_searcher *s, const char *fq, const idx_search_p
     if (p->default_site && *p->default_site && !has_site_scope(fq)) {
         char t[300];
         snprintf(t, sizeof t, "D%s", p->default_site);
+        if (xap_query_term(t, 1, &part) != XAP_OK || (st = combine_take(XAP_Q_FILTER, &q, part))) {
+            st = st ? st : CH_ERR_NOMEM;
+            part = NULL;
+            goto out;
+        }
+        part = NULL;
+    }
+    if (p->required_category && *p->required_category) {
+        char t[64]; /* "XC" + a category term (filters: at most 47 bytes) */
+        int n = snprintf(t, sizeof t, "XC%s", p->required_category);
+        if (n < 0 || (size_t)n >= sizeof t) {
+            st = CH_ERR_ARG; /* never search unfiltered when the filter cannot be applied */
+            goto out;
+        }
         if (xap_query_term(t, 1, &part) != XAP_OK || (st = combine_take(XAP_Q_FILTER, &q, part))) {
             st = st ? st : CH_ERR_NOMEM;
             part = NULL;

@@ -14,28 +14,30 @@
 
 #define IDX_MAX_QUERY_BYTES 2048u /* longer queries are refused with CH_ERR_LIMIT */
 #define IDX_MAX_PER_PAGE 50u
-#define IDX_MAX_PAGE 100u /* deeper pages are refused with CH_ERR_ARG */
-#define IDX_MAX_PER_SITE 2u /* results from one host on a page; the rest is "more from this site" */
+#define IDX_MAX_PAGE 100u   /* deeper pages are refused with CH_ERR_ARG */
+#define IDX_MAX_PER_SITE 2u /* results from one host on a page; the rest is "more from this site"  \
+                             */
 
 typedef struct idx_searcher idx_searcher;
 
 typedef struct {
-    const char *query;                   /* UTF-8 user query (site:, lang:, "phrases", -word) */
+    const char *query;                    /* UTF-8 user query (site:, lang:, "phrases", -word) */
     const char *const *hidden_categories; /* category names this mode hides (e.g. "adult") */
     size_t n_hidden;
     const char *default_site; /* a site: scope added when the query has none (intranet); NULL */
-    unsigned page;            /* 1-based */
-    unsigned per_page;        /* 1..IDX_MAX_PER_PAGE; 0 means 10 */
-    double time_limit_s;      /* per query; 0 means the default (0.5 s) */
+    const char *required_category; /* only pages carrying XC<this> (e.g. "allowlist"); NULL */
+    unsigned page;                 /* 1-based */
+    unsigned per_page;             /* 1..IDX_MAX_PER_PAGE; 0 means 10 */
+    double time_limit_s;           /* per query; 0 means the default (0.5 s) */
 } idx_search_params;
 
 typedef struct {
-    unsigned rank;  /* 1-based over the whole result list */
+    unsigned rank; /* 1-based over the whole result list */
     char *url;
-    char *title;    /* plain text (not escaped) */
-    char *snippet;  /* HTML: escaped text, matched words in <mark>…</mark> */
-    char *lang;     /* ISO 639-1 or "" */
-    char *site;     /* host */
+    char *title;             /* plain text (not escaped) */
+    char *snippet;           /* HTML: escaped text, matched words in <mark>…</mark> */
+    char *lang;              /* ISO 639-1 or "" */
+    char *site;              /* host */
     unsigned more_from_site; /* further results from this host not shown on this page */
 } idx_result;
 

@@ -199,6 +199,48 @@ static void test_hidden_categories(void **state)
     idx_results_free(&r);
 }
 
+/* A required category (junior allow-list-only mode) keeps only the pages carrying XC<term>. */
+static void test_required_category(void **state)
+{
+    fixture *f = *state;
+    idx_results all = run(f, "zebra", 1, 50, NULL, 0);
+    assert_true(all.n_results > 1);
+    assert_true(has_url(&all, "http://adult.example.net/"));
+    idx_results_free(&all);
+
+    idx_search_params p = {
+        .query = "zebra", .page = 1, .per_page = 50, .required_category = "adult"};
+    idx_results r;
+    assert_int_equal(idx_search(f->s, &p, &r), CH_OK);
+    assert_int_equal(r.n_results, 1);
+    assert_string_equal(r.results[0].url, "http://adult.example.net/");
+    idx_results_free(&r);
+
+    /* A per-mode term works the same way. */
+    p.query = "casino";
+    p.required_category = "gambling~junior";
+    assert_int_equal(idx_search(f->s, &p, &r), CH_OK);
+    assert_int_equal(r.n_results, 1);
+    assert_string_equal(r.results[0].url, "http://jeux.example.org/");
+    idx_results_free(&r);
+
+    /* No page of the index carries the term: nothing, not everything. */
+    p.query = "zebra";
+    p.required_category = "allowlist";
+    assert_int_equal(idx_search(f->s, &p, &r), CH_OK);
+    assert_int_equal(r.n_results, 0);
+    idx_results_free(&r);
+
+    /* Required and hidden together: the required page is still hidden. */
+    const char *hide[] = {"adult"};
+    p.required_category = "adult";
+    p.hidden_categories = hide;
+    p.n_hidden = 1;
+    assert_int_equal(idx_search(f->s, &p, &r), CH_OK);
+    assert_int_equal(r.n_results, 0);
+    idx_results_free(&r);
+}
+
 static void test_per_host_limit_and_paging(void **state)
 {
     fixture *f = *state;
@@ -396,6 +438,7 @@ int main(void)
         cmocka_unit_test(test_accent_folding),
         cmocka_unit_test(test_site_and_lang_filters),
         cmocka_unit_test(test_hidden_categories),
+        cmocka_unit_test(test_required_category),
         cmocka_unit_test(test_per_host_limit_and_paging),
         cmocka_unit_test(test_and_then_or),
         cmocka_unit_test(test_spelling),

@@ -104,8 +104,8 @@ for i in $(seq 0 $((NPART - 1))); do
     "$CHOUETTE" index --db "$tmp/shard$i" "$tmp/part$i.warc" 2>"$tmp/index$i.err" ||
         { cat "$tmp/index$i.err"; echo "FAIL: index of partition $i"; exit 1; }
 done
-xapian-compact "$tmp/shard0" "$tmp/shard1" "$tmp/shard2" "$tmp/merged" >/dev/null ||
-    { echo "FAIL: xapian-compact"; exit 1; }
+xapian-compact "$tmp/shard0" "$tmp/shard1" "$tmp/shard2" "$tmp/merged" >"$tmp/compact.log" 2>&1 ||
+    { cat "$tmp/compact.log"; echo "FAIL: xapian-compact"; exit 1; }
 "$CHOUETTE" index --db "$tmp/direct" "$tmp/all.warc" 2>"$tmp/index-direct.err" ||
     { cat "$tmp/index-direct.err"; echo "FAIL: direct index"; exit 1; }
 

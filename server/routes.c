@@ -273,6 +273,14 @@ static size_t hidden_names(const srv_server *s, const srv_query *q, flt_term *te
     return n;
 }
 
+/* The category every result must carry: "allowlist" (the term the indexer gives pages on the
+ * local allow-list, filters/classify.h) when the mode shows only the allow-list
+ * (junior_allowlist_only), else NULL. */
+static const char *required_category(const srv_server *s, const srv_query *q)
+{
+    return s->policy && flt_policy_allowlist_only(s->policy, q->mode) ? SRV_ALLOWLIST_TERM : NULL;
+}
+
 static uint64_t now_us(void)
 {
     struct timespec ts;
@@ -364,6 +372,7 @@ static void route_search(const srv_server *s, void *h, const srv_request *req, s
         .hidden_categories = hidden,
         .n_hidden = hidden_names(s, &q, hidden_terms, hidden),
         .default_site = q.site[0] ? q.site : NULL,
+        .required_category = required_category(s, &q),
         .page = q.page,
         .per_page = SRV_RESULTS_PER_PAGE,
     };
@@ -419,7 +428,10 @@ static void route_suggest(const srv_server *s, void *h, const srv_request *req, 
     }
     if (q.has_q && h) {
         srv_query_verdict v;
-        if (srv_check_query(s->querycheck, q.q, q.mode, srv_langs[q.lang], &v) == CH_OK &&
+        /* in allow-list-only mode the vocabulary of the other pages must not show: no
+         * suggestions at all (idx_suggest cannot restrict itself to one category) */
+        if (!required_category(s, &q) &&
+            srv_check_query(s->querycheck, q.q, q.mode, srv_langs[q.lang], &v) == CH_OK &&
             v.kind != SRV_QUERY_BLOCKED) {
             flt_term hidden_terms[SRV_MAX_HIDDEN];
             const char *hidden[SRV_MAX_HIDDEN];

@@ -30,6 +30,10 @@
 #define SRV_MAX_SUGGESTIONS 8u
 #define SRV_MAX_HOSTNAME 253u
 
+/* The category term of the local allow-list (filters/classify.h): with junior_allowlist_only a
+ * junior search keeps only the pages carrying it (idx_search_params.required_category). */
+#define SRV_ALLOWLIST_TERM "allowlist"
+
 /* ---- decoded request parameters (query string or form body) ------------------------------ */
 typedef struct {
     char *key;

@@ -24,6 +24,7 @@ typedef struct {
     char site[256];
     unsigned page;
     char hidden[2048]; /* names joined by ',' */
+    char required[64]; /* required_category, "" for none */
     size_t n_results;
     bool evil;      /* return hostile titles, urls, snippets */
     ch_status fail; /* return this from search */
@@ -44,6 +45,8 @@ static ch_status fake_search(void *h, const idx_search_params *p, idx_results *o
     snprintf(f->query, sizeof f->query, "%s", p->query);
     snprintf(f->site, sizeof f->site, "%s", p->default_site ? p->default_site : "");
     f->page = p->page;
+    snprintf(f->required, sizeof f->required, "%s",
+             p->required_category ? p->required_category : "");
     f->hidden[0] = '\0';
     for (size_t i = 0; i < p->n_hidden; i++) {
         strncat(f->hidden, p->hidden_categories[i], sizeof f->hidden - strlen(f->hidden) - 2);
@@ -622,6 +625,70 @@ static void test_modes_hide_what_the_policy_says(void **state)
     done(&x);
 }
 
+/* Replace the fixture's policy with the shipped one plus an override file holding text. */
+static void load_policy_override(fixture *fx, const char *text)
+{
+    char tmpl[] = "/tmp/chouette-test-policy-XXXXXX";
+    int fd = mkstemp(tmpl);
+    assert_true(fd >= 0);
+    FILE *fp = fdopen(fd, "w");
+    assert_non_null(fp);
+    assert_true(fputs(text, fp) >= 0);
+    assert_int_equal(fclose(fp), 0);
+    char path[4096], err[512] = "";
+    assert_int_equal(paths_data_file("policies.ini", path, sizeof path), CH_OK);
+    flt_policy *p = NULL;
+    ch_status st = flt_policy_load(path, tmpl, &p, err, sizeof err);
+    remove(tmpl);
+    assert_int_equal(st, CH_OK);
+    flt_policy_free(fx->policy);
+    fx->policy = p;
+    fx->s.policy = p;
+}
+
+/* junior_allowlist_only: junior searches (page, API, a host locked to junior) require the
+ * allow-list term; other modes do not, and neither does junior when the key is off. Junior
+ * suggestions are then withheld: they would come from every page's vocabulary. */
+static void test_junior_allowlist_only(void **state)
+{
+    fixture *fx = *state;
+    exchange x;
+    run(fx, &x, "GET", "/search", "q=a&mode=junior", NULL);
+    assert_int_equal(fx->f.calls, 1);
+    assert_string_equal(fx->f.required, "");
+    done(&x);
+
+    load_policy_override(fx, "[general]\njunior_allowlist_only = true\n");
+    const char *b = run(fx, &x, "GET", "/search", "q=a&mode=junior", NULL);
+    assert_int_equal(x.resp.status, 200);
+    assert_int_equal(fx->f.calls, 2);
+    assert_string_equal(fx->f.required, SRV_ALLOWLIST_TERM);
+    assert_non_null(strstr(fx->f.hidden, "social,")); /* the hidden categories still apply */
+    assert_non_null(strstr(b, "mode-junior"));
+    done(&x);
+    run(fx, &x, "GET", "/api/search", "q=a&mode=junior", NULL);
+    assert_string_equal(fx->f.required, SRV_ALLOWLIST_TERM);
+    done(&x);
+    run(fx, &x, "GET", "/search", "q=a&mode=web", "ecole.example.fr"); /* host lock: junior */
+    assert_string_equal(fx->f.required, SRV_ALLOWLIST_TERM);
+    done(&x);
+    run(fx, &x, "GET", "/search", "q=a&mode=school", NULL);
+    assert_int_equal(fx->f.calls, 5);
+    assert_string_equal(fx->f.required, "");
+    done(&x);
+    run(fx, &x, "GET", "/search", "q=a", NULL);
+    assert_string_equal(fx->f.required, "");
+    done(&x);
+
+    b = run(fx, &x, "GET", "/suggest", "q=chou&mode=junior", NULL);
+    assert_int_equal(x.resp.status, 200);
+    assert_string_equal(b, "[\"chou\",[]]");
+    done(&x);
+    b = run(fx, &x, "GET", "/suggest", "q=chou&mode=school", NULL);
+    assert_non_null(strstr(b, "chouette"));
+    done(&x);
+}
+
 /* Host lock from the configuration: every way of asking for another mode is ignored. */
 static void test_host_lock_cannot_be_escaped(void **state)
 {
@@ -803,6 +870,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_cors_only_for_listed_origins, setup, teardown),
         cmocka_unit_test_setup_teardown(test_modes_hide_what_the_policy_says, setup, teardown),
         cmocka_unit_test_setup_teardown(test_host_lock_cannot_be_escaped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_junior_allowlist_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_listener_lock_cannot_be_escaped, setup_locked_junior,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_intranet_default_site_and_checkbox, setup, teardown),

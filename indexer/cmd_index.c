@@ -22,7 +22,7 @@ static const char usage_text[] =
     "  --policy FILE     mode policies giving the phrase thresholds (default: policies.ini)\n"
     "  --reclassify      rewrite documents even when unchanged (after a lists update)\n"
     "  --wait SECONDS    wait this long for another writer's lock (default 10)\n"
-    "  --batch N         commit every N documents (default 1000)\n"
+    "  --batch N         commit every N documents (default 10000)\n"
     "  --jobs N          worker threads parsing and classifying pages (default: one per\n"
     "                    core); the database is the same whatever N\n"
     "  -h, --help        show this help\n"

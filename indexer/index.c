@@ -27,6 +27,7 @@
 #define IDX_LONG_URL 200u                     /* longer URLs get a hashed Q term */
 #define IDX_TERMPOS_GAP 100u                  /* positions skipped between fields */
 #define IDX_SPELL_WORD_MAX 40u
+#define IDX_URL_WORD_MAX 64u /* Xapian's TermGenerator default for the longest word */
 #ifndef IDX_LANG_SAMPLE
 #define IDX_LANG_SAMPLE 2048u /* bytes of body text given to language identification */
 #endif
@@ -578,6 +579,30 @@ static ch_status index_field(xap_termgen *tg, const char *s, size_t len, unsigne
     return xs == XAP_OK ? CH_OK : CH_ERR_INTERNAL;
 }
 
+/* Add "XU<word>" (wdf 1 per occurrence) for each word of the URL words s[0..len), folded. */
+static ch_status add_url_word_terms(xap_doc *doc, const char *s, size_t len)
+{
+    buf_t f;
+    ch_status st = fold_new(s, len, &f);
+    if (st)
+        return st;
+    text_words it;
+    size_t ws, wl;
+    text_words_init(&it, buf_str(&f), f.len);
+    while (!st && text_next_word(&it, &ws, &wl)) {
+        char t[IDX_URL_WORD_MAX + 3];
+        if (wl > IDX_URL_WORD_MAX)
+            continue; /* as the term generator: longer words are left out */
+        memcpy(t, "XU", 2);
+        memcpy(t + 2, f.data + ws, wl);
+        t[wl + 2] = '\0';
+        if (xap_doc_add_term(doc, t, 1) != XAP_OK)
+            st = CH_ERR_INTERNAL;
+    }
+    buf_free(&f);
+    return st;
+}
+
 /* The words of a URL's host and path, for URL-word terms: "docs.python.org/3/library/os.html"
  * gives "docs python org 3 library os html". */
 static ch_status url_words(const char *url, buf_t *out)
@@ -698,9 +723,11 @@ static ch_status build_doc(worker_ctx *c, lang_ident *li, const char *url, const
             goto out;
     if ((st = index_field(tg, pg->description, strlen(pg->description), 2, NULL, true)))
         goto out;
+    /* URL words: unprefixed (searched), and as XU terms, unstemmed (a Z-prefixed stem of an
+     * XU term would never be looked up) */
     if ((st = url_words(url, &words)) ||
         (st = index_field(tg, words.data ? words.data : "", words.len, 2, NULL, false)) ||
-        (st = index_field(tg, words.data ? words.data : "", words.len, 1, "XU", false)))
+        (st = add_url_word_terms(doc, words.data ? words.data : "", words.len)))
         goto out;
     if ((st = index_field(tg, anchors, strlen(anchors), 3, NULL, true)))
         goto out;

@@ -313,6 +313,192 @@ static void test_linkgraph_rank_and_anchors(void **state)
     idx_linkgraph_free(g);
 }
 
+/* ---- the same database with 1 or N workers, with or without the page cache ----------------- */
+
+#define JOBS_PAGES 90
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every document of db as one line (its sorted terms, values and data), the lines sorted: a
+ * description of the database that does not depend on docids. malloc'd. */
+static char *db_dump(const char *db)
+{
+    xap_db *d = NULL;
+    assert_int_equal(xap_db_open(db, &d, NULL), XAP_OK);
+    xap_docid last = 0;
+    assert_int_equal(xap_db_last_docid(d, &last), XAP_OK);
+    char **lines = calloc(last + 1, sizeof *lines);
+    assert_non_null(lines);
+    size_t n = 0, total = 1;
+    for (xap_docid id = 1; id <= last; id++) {
+        xap_doc *doc = NULL;
+        if (xap_db_get_document(d, id, &doc) != XAP_OK)
+            continue;
+        buf_t b;
+        buf_init(&b, 1u << 24);
+        char **terms = NULL;
+        size_t nt = 0;
+        assert_int_equal(xap_doc_get_terms(doc, &terms, &nt), XAP_OK);
+        assert_true(nt > 0);
+        for (size_t i = 0; i < nt; i++)
+            assert_int_equal(buf_appendf(&b, "%s ", terms[i]), CH_OK);
+        xap_strv_free(terms, nt);
+        for (xap_slot slot = 0; slot <= IDX_SLOT_OUTLINKS; slot++) {
+            char *v = NULL;
+            size_t vl = 0;
+            assert_int_equal(xap_doc_get_value(doc, slot, &v, &vl), XAP_OK);
+            assert_int_equal(buf_appendf(&b, "|%zu:", vl), CH_OK);
+            for (size_t i = 0; i < vl; i++)
+                assert_int_equal(buf_appendf(&b, "%02x", (unsigned char)v[i]), CH_OK);
+            free(v);
+        }
+        char *data = NULL;
+        size_t dl = 0;
+        assert_int_equal(xap_doc_get_data(doc, &data, &dl), XAP_OK);
+        assert_int_equal(buf_append_str(&b, "|"), CH_OK);
+        assert_int_equal(buf_append(&b, data, dl), CH_OK);
+        free(data);
+        xap_doc_free(doc);
+        lines[n] = buf_steal(&b, NULL);
+        assert_non_null(lines[n]);
+        total += strlen(lines[n]) + 1;
+        n++;
+    }
+    xap_db_close(d);
+    qsort(lines, n, sizeof *lines, cmp_str);
+    char *out = malloc(total);
+    assert_non_null(out);
+    size_t off = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(lines[i]);
+        memcpy(out + off, lines[i], l);
+        out[off + l] = '\n';
+        off += l + 1;
+        free(lines[i]);
+    }
+    out[off] = '\0';
+    free(lines);
+    return out;
+}
+
+/* Index warcs into a new database db with these options; returns the run's counters. */
+static idx_stats index_with(const char *db, const char *const *warcs, size_t n,
+                            const idx_writer_opts *o)
+{
+    idx_writer *w = NULL;
+    char *err = NULL;
+    int file_errors = 0;
+    assert_int_equal(idx_writer_open(db, o, &w, &err), CH_OK);
+    assert_int_equal(idx_writer_run(w, warcs, n, file_error, &file_errors, &err), CH_OK);
+    idx_stats st;
+    idx_writer_stats(w, &st);
+    assert_int_equal(idx_writer_close(w), CH_OK);
+    assert_int_equal((uint64_t)file_errors, st.files_failed);
+    return st;
+}
+
+static void test_jobs_same_database(void **state)
+{
+    (void)state;
+    char *dir = test_make_tmpdir();
+    char w1[600], w2[600];
+    snprintf(w1, sizeof w1, "%s/1.warc.gz", dir);
+    snprintf(w2, sizeof w2, "%s/2.warc", dir);
+    /* Pages on three hosts, linking to each other (anchors and ranks depend on pass 1), in two
+     * languages; then, in the second file, later versions: a page replaced, one gone (410),
+     * one asking to leave (noindex), one rewritten twice (the last version must win). */
+    test_page pages[JOBS_PAGES];
+    char *bodies[JOBS_PAGES], *urls[JOBS_PAGES];
+    static const char *const words_en[] = {"river", "mountain", "library", "keyboard", "orchard"};
+    static const char *const words_fr[] = {"rivière", "montagne", "bibliothèque", "clavier",
+                                           "verger"};
+    for (size_t k = 0; k < JOBS_PAGES; k++) {
+        bool fr = k % 3 == 0;
+        urls[k] = malloc(128);
+        bodies[k] = malloc(4096);
+        assert_non_null(urls[k]);
+        assert_non_null(bodies[k]);
+        snprintf(urls[k], 128, "http://site%zu.example.org/page%zu.html", k % 3, k);
+        snprintf(bodies[k], 4096,
+                 "<html lang=%s><head><title>%s %zu</title></head><body><h1>%s</h1><p>%s %s "
+                 "%s %s. %s</p><a href=\"http://site%zu.example.org/page%zu.html\">%s link</a> "
+                 "<a href=\"http://site%zu.example.org/page%zu.html\">%s</a></body></html>",
+                 fr ? "fr" : "en", fr ? words_fr[k % 5] : words_en[k % 5], k,
+                 fr ? words_fr[(k + 1) % 5] : words_en[(k + 1) % 5],
+                 fr ? "Une page sur la" : "A page about the",
+                 fr ? words_fr[k % 5] : words_en[k % 5], fr ? "et la" : "and the",
+                 fr ? words_fr[(k + 2) % 5] : words_en[(k + 2) % 5],
+                 fr ? "Les élèves lisent cette page à l'école pour apprendre."
+                    : "Pupils read this page at school to learn something new.",
+                 (k + 1) % 3, (k + 1) % JOBS_PAGES, words_en[(k + 3) % 5], (k * 7) % 3,
+                 (k * 7) % JOBS_PAGES, fr ? words_fr[(k + 4) % 5] : words_en[(k + 4) % 5]);
+        pages[k] = (test_page){urls[k], 200, HTML, bodies[k]};
+    }
+    pages[5].url = pages[4].url; /* the same URL twice in one file: the second version wins */
+    test_write_warc(w1, pages, JOBS_PAGES);
+    const test_page later[] = {
+        {pages[10].url, 200, HTML,
+         "<html lang=en><head><title>Replaced</title></head><body><p>Okapis are relatives of "
+         "giraffes, whatever their stripes suggest.</p></body></html>"},
+        {pages[11].url, 410, HTML, "gone"},
+        {pages[12].url, 200, HTML,
+         "<html><head><meta name=robots content=noindex></head><body>x</body></html>"},
+        {pages[13].url, 200, HTML, "<html><body><p>First rewrite of thirteen.</p></body></html>"},
+        {pages[13].url, 200, HTML, "<html><body><p>Second rewrite of thirteen.</p></body></html>"},
+    };
+    test_write_warc(w2, later, sizeof later / sizeof *later);
+    const char *warcs[] = {w1, "/nonexistent/x.warc.gz", w2};
+
+    /* jobs 1; jobs 2; jobs 4 parsing every page twice; jobs 3 with a page cache too small for
+     * every page (some parsed once, some twice). */
+    idx_writer_opts opts[] = {
+        {.jobs = 1, .batch_docs = 7},
+        {.jobs = 2, .batch_docs = 7},
+        {.jobs = 4, .batch_docs = 7, .no_page_cache = true},
+        {.jobs = 3, .batch_docs = 7, .page_cache_bytes = 20000},
+    };
+    char *dumps[4];
+    idx_stats st[4];
+    for (size_t i = 0; i < 4; i++) {
+        char db[640];
+        snprintf(db, sizeof db, "%s/db%zu", dir, i);
+        st[i] = index_with(db, warcs, 3, &opts[i]);
+        dumps[i] = db_dump(db);
+    }
+    /* 90 pages (89 URLs), then 10 replaced, 11 and 12 removed, 13 rewritten twice. */
+    assert_int_equal(st[0].records, JOBS_PAGES + 5);
+    assert_int_equal(st[0].files_failed, 1);
+    assert_int_equal(st[0].deleted, 2);
+    char db0[640];
+    snprintf(db0, sizeof db0, "%s/db0", dir);
+    assert_int_equal(doc_count(db0), 87);
+    assert_int_equal(term_freq(db0, "okapis"), 1);
+    assert_int_equal(term_freq(db0, "thirteen"), 1);
+    assert_true(doc_has_term(db0, "Qhttp://site1.example.org/page13.html", "second"));
+    assert_false(doc_has_term(db0, "Qhttp://site1.example.org/page13.html", "first"));
+    assert_true(strstr(dumps[0], "rivi") != NULL);
+    for (size_t i = 1; i < 4; i++) {
+        assert_string_equal(dumps[i], dumps[0]);
+        assert_int_equal(st[i].records, st[0].records);
+        assert_int_equal(st[i].indexed, st[0].indexed);
+        assert_int_equal(st[i].deleted, st[0].deleted);
+        assert_int_equal(st[i].noindex, st[0].noindex);
+        assert_int_equal(st[i].not_200, st[0].not_200);
+        assert_int_equal(st[i].files_failed, st[0].files_failed);
+    }
+    for (size_t i = 0; i < 4; i++)
+        free(dumps[i]);
+    for (size_t k = 0; k < JOBS_PAGES; k++) {
+        free(urls[k]);
+        free(bodies[k]);
+    }
+    test_rm_rf(dir);
+    free(dir);
+}
+
 static void test_fold(void **state)
 {
     (void)state;
@@ -331,6 +517,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_linkgraph_rank_and_anchors),
         cmocka_unit_test(test_fold),
+        cmocka_unit_test(test_jobs_same_database),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,7 +24,8 @@ static const char help_text[] =
     "                     connection_timeout_s, policy_override (see docs/API.md)\n"
     "  --lock-mode MODE   web, school or junior for every request: mode= and safe=off are\n"
     "                     then ignored\n\n"
-    "Nothing about a request is logged or written to disk. Stops cleanly on SIGTERM/SIGINT.\n";
+    "Nothing about a request is logged or written to disk. Stops cleanly on SIGTERM/SIGINT;\n"
+    "SIGHUP reloads the mode policy and the query checker without dropping a request.\n";
 
 /* Read a non-negative number of [serve] key into *out (left alone when absent). */
 static bool serve_number(const cfg_t *c, const char *key, long max, long *out)
@@ -44,8 +45,9 @@ int cmd_serve(int argc, char **argv)
     const char *db = NULL, *listen = NULL, *config = NULL, *lock = NULL;
     int rc = CLI_EXIT_FAILURE;
     cfg_t *cfg = NULL;
-    flt_policy *policy = NULL;
-    flt_querycheck *querycheck = NULL;
+    srv_filters *filters = NULL;
+    srv_filters_box *box = NULL;
+    char policy_path[4096], qc_path[4096];
     srv_server s;
     char err[512] = "";
     char path[4096];
@@ -105,20 +107,25 @@ int cmd_serve(int argc, char **argv)
     if (!listen)
         listen = "127.0.0.1:8080";
 
-    /* read-only data: policy, texts, static files, all loaded now, nothing read later */
-    if (paths_data_file("policies.ini", path, sizeof path) != CH_OK ||
-        flt_policy_load(path, cfg_get(cfg, "serve", "policy_override"), &policy, err, sizeof err) !=
-            CH_OK) {
-        fprintf(stderr, "chouette serve: %s\n", err[0] ? err : "policies.ini: path too long");
+    /* read-only data: texts and static files are loaded now and never read again; the
+     * filters (policy, query checker) are loaded now and again on SIGHUP */
+    if (paths_data_file("policies.ini", policy_path, sizeof policy_path) != CH_OK ||
+        paths_data_file("querycheck", qc_path, sizeof qc_path) != CH_OK) {
+        fprintf(stderr, "chouette serve: data folder path too long\n");
         goto out;
     }
-    s.policy = policy;
-    if (paths_data_file("querycheck", path, sizeof path) != CH_OK ||
-        flt_querycheck_load(path, &querycheck, err, sizeof err) != CH_OK) {
-        fprintf(stderr, "chouette serve: %s\n", err[0] ? err : "querycheck: path too long");
+    srv_filters_paths fpaths = {.policy_file = policy_path,
+                                .policy_override = cfg_get(cfg, "serve", "policy_override"),
+                                .querycheck_dir = qc_path};
+    if (srv_filters_load(&fpaths, &filters, err, sizeof err) != CH_OK) {
+        fprintf(stderr, "chouette serve: %s\n", err[0] ? err : "cannot load the filters");
         goto out;
     }
-    s.querycheck = querycheck;
+    /* s.policy and s.querycheck stay NULL: every request takes them from the box */
+    ch_status bst = srv_filters_box_new(filters, &box);
+    filters = NULL; /* the box owns it now, even on failure */
+    if (bst != CH_OK)
+        goto out;
     for (size_t i = 0; i < SRV_LANG_COUNT; i++) {
         char rel[32];
         snprintf(rel, sizeof rel, "i18n/%s.ini", srv_langs[i]);
@@ -154,12 +161,15 @@ int cmd_serve(int argc, char **argv)
     sigemptyset(&stop);
     sigaddset(&stop, SIGTERM);
     sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGHUP); /* reload the filters */
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
     srv_http_config hc = {.listen = listen,
                           .db_path = db,
                           .threads = (unsigned)threads,
-                          .timeout_s = (unsigned)timeout};
+                          .timeout_s = (unsigned)timeout,
+                          .filters = box,
+                          .filter_paths = &fpaths};
     ch_status st = srv_http_run(&s, &hc, &stop, err, sizeof err);
     if (st != CH_OK) {
         fprintf(stderr, "chouette serve: %s\n", err[0] ? err : ch_status_str(st));
@@ -172,8 +182,8 @@ out:
     srv_static_free(s.files);
     for (size_t i = 0; i < SRV_LANG_COUNT; i++)
         srv_i18n_free(s.i18n[i]);
-    flt_policy_free(policy);
-    flt_querycheck_free(querycheck);
+    srv_filters_release(filters);
+    srv_filters_box_free(box);
     srv_options_free(&s.opt);
     cfg_free(cfg);
     return rc;

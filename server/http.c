@@ -231,9 +231,18 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
         .body_too_large = r->too_large,
         .body_unsupported = r->unsupported,
     };
+    /* the filters of this request: the snapshot current now, kept until the response is
+     * built even if a reload publishes a new one meanwhile */
+    srv_server view = *c->srv;
+    srv_filters *snap = NULL;
+    if (c->cfg->filters) {
+        snap = srv_filters_acquire(c->cfg->filters);
+        view.policy = srv_filters_policy(snap);
+        view.querycheck = srv_filters_querycheck(snap);
+    }
     srv_response sr;
     srv_response_init(&sr);
-    srv_handle(c->srv, my_searcher(c), &req, &sr);
+    srv_handle(&view, my_searcher(c), &req, &sr);
     srv_params_free(&all);
 
     size_t len = 0;
@@ -247,6 +256,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
     if (resp)
         MHD_destroy_response(resp);
     srv_response_free(&sr);
+    srv_filters_release(snap);
     return ret;
 }
 
@@ -345,8 +355,24 @@ ch_status srv_http_run(const srv_server *s, const srv_http_config *cfg, const si
     fflush(stderr);
 
     int sig = 0;
-    while (sigwait(stop, &sig) != 0)
-        ;
+    for (;;) {
+        if (sigwait(stop, &sig) != 0)
+            continue;
+        if (sig != SIGHUP)
+            break;
+        if (!cfg->filters || !cfg->filter_paths)
+            continue;
+        char rerr[512] = "";
+        ch_status rst = srv_filters_reload(cfg->filters, cfg->filter_paths, rerr, sizeof rerr);
+        if (rst == CH_OK)
+            fprintf(stderr, "chouette serve: SIGHUP: filters reloaded (generation %lu)\n",
+                    srv_filters_generation(cfg->filters));
+        else
+            fprintf(stderr,
+                    "chouette serve: SIGHUP: reload failed, keeping the previous filters: %s\n",
+                    rerr[0] ? rerr : ch_status_str(rst));
+        fflush(stderr);
+    }
     fprintf(stderr, "chouette serve: stopping (signal %d)\n", sig);
     MHD_stop_daemon(d);
 out:

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdbool.h>
 
+#include "server/filters_snap.h"
 #include "server/server.h"
 
 /* Named limits of the listener (docs/API.md). */
@@ -25,10 +26,18 @@ typedef struct {
     const char *db_path; /* the index (directory or stub file) */
     unsigned threads;    /* 0: one per core */
     unsigned timeout_s;  /* 0: SRV_CONNECTION_TIMEOUT_S */
+    /* The reloadable filters: when set, every request takes the current snapshot's policy and
+     * query checker (instead of s->policy and s->querycheck) and SIGHUP reloads them from
+     * filter_paths. NULL: s's own, and SIGHUP is ignored. */
+    srv_filters_box *filters;
+    const srv_filters_paths *filter_paths;
 } srv_http_config;
 
-/* Serve s on cfg->listen until SIGTERM or SIGINT arrives (the caller has blocked both in every
- * thread; this function waits for them with sigwait). Prints one line to stderr once listening
+/* Serve s on cfg->listen until a signal of `stop` other than SIGHUP arrives (the caller has
+ * blocked them in every thread; this function waits for them with sigwait). SIGHUP, when in
+ * `stop`, reloads the filters (cfg->filters) without stopping: the daemon keeps answering with
+ * the old snapshot until the new one is published; a reload that fails keeps the old one and
+ * says so on stderr (file and line, never user data). Prints one line to stderr once listening
  * ("chouette serve: listening on ADDR:PORT with N threads"), nothing per request. Returns
  * CH_OK after a clean shutdown; CH_ERR_ARG for a bad listen address, CH_ERR_IO when the
  * socket cannot be bound, CH_ERR_NOMEM. err gets a message. */

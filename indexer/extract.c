@@ -11,6 +11,7 @@
 
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 
 #include "common/buf.h"
@@ -613,15 +614,31 @@ typedef struct {
     int heading_level; /* 0 none, else 1..3 */
     raw_link *links;
     size_t n_links, cap_links;
-    xmlNodePtr anchor_node;
+    const void *anchor_node; /* identity of the <a> whose text is read (see elem_t.id) */
     char *base_raw, *canonical_raw, *refresh_raw, *rating, *lang, *xml_lang;
     bool noindex, nofollow;
 } walk_t;
 
-/* The value of attribute name (lowercase) of an element, or NULL. Points into the tree. */
-static const char *attr(xmlNodePtr n, const char *name)
+/* An element as the walk sees it: a tree node (extract_page) or a SAX start tag
+ * (extract_links_only). id identifies the element while it is open. */
+typedef struct {
+    const char *name;
+    xmlNodePtr node;      /* tree mode, else NULL */
+    const xmlChar **atts; /* SAX mode: name, value pairs, NULL-terminated; may be NULL */
+    const void *id;
+} elem_t;
+
+/* The value of attribute name (lowercase) of an element, or NULL. Points into the tree or the
+ * SAX attribute array. */
+static const char *attr(const elem_t *e, const char *name)
 {
-    for (xmlAttrPtr a = n->properties; a; a = a->next) {
+    if (!e->node) {
+        for (size_t i = 0; e->atts && e->atts[i]; i += 2)
+            if (strcasecmp((const char *)e->atts[i], name) == 0)
+                return e->atts[i + 1] ? (const char *)e->atts[i + 1] : "";
+        return NULL;
+    }
+    for (xmlAttrPtr a = e->node->properties; a; a = a->next) {
         if (a->ns != NULL || strcasecmp((const char *)a->name, name) != 0)
             continue;
         if (a->children == NULL)
@@ -633,9 +650,9 @@ static const char *attr(xmlNodePtr n, const char *name)
     return NULL;
 }
 
-static bool name_is(xmlNodePtr n, const char *name)
+static bool name_is(const elem_t *n, const char *name)
 {
-    return strcmp((const char *)n->name, name) == 0;
+    return strcmp(n->name, name) == 0;
 }
 
 static bool name_in(const char *name, const char *const *list)
@@ -708,7 +725,7 @@ static bool boiler_name(const char *s, bool is_class)
     return false;
 }
 
-static bool is_hidden(xmlNodePtr n)
+static bool is_hidden(const elem_t *n)
 {
     if (attr(n, "hidden"))
         return true;
@@ -817,7 +834,7 @@ static char *refresh_target(const char *c)
     return dup_n(c, (size_t)(e - c));
 }
 
-static ch_status on_meta(walk_t *w, xmlNodePtr n)
+static ch_status on_meta(walk_t *w, const elem_t *n)
 {
     const char *name = attr(n, "name");
     const char *content = attr(n, "content");
@@ -864,7 +881,7 @@ static ch_status on_meta(walk_t *w, xmlNodePtr n)
     return CH_OK;
 }
 
-static ch_status on_link_tag(walk_t *w, xmlNodePtr n)
+static ch_status on_link_tag(walk_t *w, const elem_t *n)
 {
     const char *rel = attr(n, "rel");
     const char *href = attr(n, "href");
@@ -882,7 +899,7 @@ static ch_status on_link_tag(walk_t *w, xmlNodePtr n)
     return CH_OK;
 }
 
-static bool rel_nofollow(xmlNodePtr n)
+static bool rel_nofollow(const elem_t *n)
 {
     const char *rel = attr(n, "rel");
     return rel &&
@@ -891,9 +908,9 @@ static bool rel_nofollow(xmlNodePtr n)
 
 /* Called when the walk enters an element. Returns its frame flags; *skip when the subtree
  * must not be visited. */
-static ch_status on_enter(walk_t *w, xmlNodePtr n, unsigned *flags, bool *skip)
+static ch_status on_enter(walk_t *w, const elem_t *n, unsigned *flags, bool *skip)
 {
-    const char *name = (const char *)n->name;
+    const char *name = n->name;
     unsigned f = 0;
     ch_status st = CH_OK;
     *skip = false;
@@ -914,7 +931,7 @@ static ch_status on_enter(walk_t *w, xmlNodePtr n, unsigned *flags, bool *skip)
                 return st;
             st = link_add(w, href, EXTRACT_LINK_A, rel_nofollow(n), NULL);
             if (st == CH_OK && name_is(n, "a")) {
-                w->anchor_node = n;
+                w->anchor_node = n->id;
                 f |= F_ANCHOR;
             } else if (st == CH_OK) {
                 const char *alt = attr(n, "alt");
@@ -948,8 +965,21 @@ static ch_status on_enter(walk_t *w, xmlNodePtr n, unsigned *flags, bool *skip)
         }
         if (name_is(n, "iframe"))
             *skip = true; /* its children are fallback text for old browsers */
+    } else if (name_is(n, "html") && !n->node) {
+        /* SAX: HTML attributes have no namespace; "xml:lang" is a plain name. */
+        for (size_t i = 0; n->atts && n->atts[i]; i += 2) {
+            const char *an = (const char *)n->atts[i], *av = (const char *)n->atts[i + 1];
+            char **slot = strcasecmp(an, "lang") == 0       ? &w->lang
+                          : strcasecmp(an, "xml:lang") == 0 ? &w->xml_lang
+                                                            : NULL;
+            if (!slot || *slot || !av)
+                continue;
+            *slot = dup_trim(av, LANG_ATTR_MAX);
+            if (!*slot)
+                return CH_ERR_NOMEM;
+        }
     } else if (name_is(n, "html")) {
-        for (xmlAttrPtr a = n->properties; a; a = a->next) {
+        for (xmlAttrPtr a = n->node->properties; a; a = a->next) {
             bool xml = (a->ns && a->ns->prefix && strcmp((const char *)a->ns->prefix, "xml") == 0 &&
                         strcmp((const char *)a->name, "lang") == 0) ||
                        strcasecmp((const char *)a->name, "xml:lang") == 0;
@@ -1018,7 +1048,7 @@ static void frame_push_state(walk_t *w, unsigned f, size_t *saved_soft)
         w->article++;
 }
 
-static ch_status frame_pop_state(walk_t *w, xmlNodePtr n, unsigned f, size_t saved_soft)
+static ch_status frame_pop_state(walk_t *w, const void *id, unsigned f, size_t saved_soft)
 {
     if (f & F_HARD)
         w->hard--;
@@ -1035,15 +1065,14 @@ static ch_status frame_pop_state(walk_t *w, xmlNodePtr n, unsigned f, size_t sav
         sink_break(&w->text);
         sink_break(&w->anchor);
     }
-    if ((f & F_ANCHOR) && w->anchor_node == n)
+    if ((f & F_ANCHOR) && w->anchor_node == id)
         return anchor_end(w);
     return CH_OK;
 }
 
-static ch_status on_text(walk_t *w, const char *t)
+static ch_status on_text_n(walk_t *w, const char *t, size_t n)
 {
     ch_status st = CH_OK;
-    size_t n = strlen(t);
     if (n == 0)
         return CH_OK;
     if (w->anchor_node)
@@ -1054,6 +1083,11 @@ static ch_status on_text(walk_t *w, const char *t)
             st = sink_text(&w->heading[w->heading_level - 1], t, n, &w->truncated);
     }
     return st;
+}
+
+static ch_status on_text(walk_t *w, const char *t)
+{
+    return on_text_n(w, t, strlen(t));
 }
 
 static ch_status walk_tree(walk_t *w, xmlDocPtr doc)
@@ -1092,7 +1126,8 @@ static ch_status walk_tree(walk_t *w, xmlDocPtr doc)
         }
         unsigned f = 0;
         bool skip = false;
-        st = on_enter(w, cur, &f, &skip);
+        elem_t e = {(const char *)cur->name, cur, NULL, cur};
+        st = on_enter(w, &e, &f, &skip);
         if (st != CH_OK)
             break;
         size_t saved;
@@ -1118,6 +1153,200 @@ static ch_status walk_tree(walk_t *w, xmlDocPtr doc)
         st = anchor_end(w);
     free(stack);
     return st;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * The same walk driven by libxml2's SAX events, without building a tree (extract_links_only).
+ *
+ * The HTML parser emits exactly the events from which its SAX2 handlers would build the tree,
+ * so applying on_enter / frame_pop_state at start and end tags, and on_text to character data,
+ * visits the same elements and text in the same order as walk_tree. Two details of the tree
+ * builder are mirrored: character data outside any element is dropped, and an element that
+ * starts at the top level once the document already has an element as its first child is
+ * attached under that first child (one level deeper). Comments and processing instructions
+ * only matter for the depth cap: a node under an element at max_depth sets truncated. */
+
+typedef struct {
+    unsigned flags;
+    size_t saved_soft;
+} sax_frame_t;
+
+enum { TOP_NONE, TOP_ELEMENT, TOP_OTHER };
+
+typedef struct {
+    walk_t *w;
+    htmlParserCtxtPtr ctxt;
+    sax_frame_t *stack; /* max_depth + 1 frames: elements at depth 0..max_depth are entered */
+    size_t open;        /* elements open in the parser */
+    size_t extra;       /* 1 while inside a late top-level element attached under the root */
+    size_t ignore_from; /* 0, or the depth from which events are ignored */
+    bool ignore_trunc;  /* ... because of the depth cap (events there set truncated) */
+    bool in_title;
+    int top_first; /* what the tree's first top-level node would be */
+    ch_status st;
+} sax_t;
+
+static void sax_fail(sax_t *s, ch_status st)
+{
+    if (s->st == CH_OK && st != CH_OK) {
+        s->st = st;
+        xmlStopParser(s->ctxt);
+    }
+}
+
+/* Is an event at depth d (its number of tree ancestors) ignored? */
+static bool sax_ignored(sax_t *s, size_t d)
+{
+    if (s->ignore_from == 0 || d < s->ignore_from)
+        return false;
+    if (s->ignore_trunc)
+        s->w->truncated = true;
+    return true;
+}
+
+static void sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
+{
+    sax_t *s = ctx;
+    if (s->st != CH_OK)
+        return;
+    if (s->open == 0) {
+        s->extra = s->top_first == TOP_ELEMENT ? 1 : 0;
+        if (s->top_first == TOP_NONE)
+            s->top_first = TOP_ELEMENT;
+    }
+    size_t d = s->open + s->extra;
+    s->open++;
+    if (sax_ignored(s, d))
+        return;
+    sax_frame_t *fr = &s->stack[d];
+    elem_t e = {(const char *)name, NULL, atts, fr};
+    unsigned f = 0;
+    bool skip = false;
+    ch_status st = on_enter(s->w, &e, &f, &skip);
+    if (st != CH_OK) {
+        sax_fail(s, st);
+        return;
+    }
+    frame_push_state(s->w, f, &fr->saved_soft);
+    fr->flags = f;
+    if (f & F_TITLE)
+        s->in_title = true;
+    if (skip || d >= s->w->lim->max_depth) {
+        s->ignore_from = d + 1;
+        s->ignore_trunc = !skip;
+    }
+}
+
+static void sax_end(void *ctx, const xmlChar *name)
+{
+    sax_t *s = ctx;
+    (void)name;
+    if (s->st != CH_OK || s->open == 0)
+        return;
+    s->open--;
+    size_t d = s->open + s->extra;
+    if (s->open == 0)
+        s->extra = 0;
+    if (s->ignore_from != 0 && d >= s->ignore_from)
+        return;
+    if (s->ignore_from == d + 1)
+        s->ignore_from = 0;
+    sax_frame_t *fr = &s->stack[d];
+    if (fr->flags & F_TITLE)
+        s->in_title = false;
+    sax_fail(s, frame_pop_state(s->w, fr, fr->flags, fr->saved_soft));
+}
+
+/* A node other than an element or text (comment, processing instruction). */
+static void sax_other_node(sax_t *s)
+{
+    if (s->open == 0) {
+        if (s->top_first == TOP_NONE)
+            s->top_first = TOP_OTHER;
+        return;
+    }
+    (void)sax_ignored(s, s->open + s->extra);
+}
+
+static void sax_text(void *ctx, const xmlChar *ch, int len)
+{
+    sax_t *s = ctx;
+    if (s->st != CH_OK || s->open == 0 || len <= 0 || sax_ignored(s, s->open + s->extra))
+        return;
+    walk_t *w = s->w;
+    ch_status st;
+    if (s->in_title)
+        st = sink_text(&w->title, (const char *)ch, (size_t)len, &w->truncated);
+    else
+        st = on_text_n(w, (const char *)ch, (size_t)len);
+    sax_fail(s, st);
+}
+
+static void sax_comment(void *ctx, const xmlChar *value)
+{
+    (void)value;
+    sax_other_node(ctx);
+}
+
+static void sax_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+    (void)target;
+    (void)data;
+    sax_other_node(ctx);
+}
+
+static void sax_subset(void *ctx, const xmlChar *name, const xmlChar *eid, const xmlChar *sid)
+{
+    (void)name;
+    (void)eid;
+    (void)sid;
+    sax_other_node(ctx);
+}
+
+/* Parse utf8[0..len) with the SAX handlers above, as htmlReadMemory(..., "UTF-8",
+ * PARSE_OPTIONS) would, feeding w. */
+static ch_status walk_sax(walk_t *w, const char *utf8, int len, const char *url)
+{
+    sax_t s;
+    memset(&s, 0, sizeof s);
+    s.w = w;
+    s.stack = calloc(w->lim->max_depth + 1, sizeof *s.stack);
+    if (!s.stack)
+        return CH_ERR_NOMEM;
+    s.ctxt = htmlCreateMemoryParserCtxt(utf8, len);
+    if (!s.ctxt || !s.ctxt->sax) {
+        if (s.ctxt)
+            htmlFreeParserCtxt(s.ctxt);
+        free(s.stack);
+        return CH_ERR_NOMEM;
+    }
+    htmlSAXHandler *h = (htmlSAXHandler *)s.ctxt->sax;
+    memset(h, 0, sizeof *h);
+    h->internalSubset = sax_subset;
+    h->startElement = sax_start;
+    h->endElement = sax_end;
+    h->characters = sax_text;
+    h->cdataBlock = sax_text;
+    h->comment = sax_comment;
+    h->processingInstruction = sax_pi;
+    h->initialized = 1;
+    s.ctxt->userData = &s;
+    htmlCtxtUseOptions(s.ctxt, PARSE_OPTIONS);
+    s.ctxt->html = 1;
+    xmlCharEncodingHandlerPtr enc = xmlFindCharEncodingHandler("UTF-8");
+    if (enc)
+        xmlSwitchToEncoding(s.ctxt, enc);
+    if (s.ctxt->input && !s.ctxt->input->filename)
+        s.ctxt->input->filename = (char *)xmlStrdup((const xmlChar *)url);
+    htmlParseDocument(s.ctxt);
+    if (s.st == CH_OK && s.ctxt->myDoc)
+        xmlFreeDoc(s.ctxt->myDoc); /* not expected: no handler builds one */
+    s.ctxt->myDoc = NULL;
+    htmlFreeParserCtxt(s.ctxt);
+    free(s.stack);
+    if (s.st == CH_OK)
+        s.st = anchor_end(w);
+    return s.st;
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -1314,8 +1543,13 @@ static ch_status extract_run(const char *body, size_t len, const char *content_t
         st = CH_ERR_NOMEM;
         goto out;
     }
-    if (utf8.len > 0)
+    if (utf8.len > 0 && links_only) {
+        st = walk_sax(&w, buf_str(&utf8), (int)utf8.len, url);
+        if (st != CH_OK)
+            goto out;
+    } else if (utf8.len > 0) {
         doc = htmlReadMemory(buf_str(&utf8), (int)utf8.len, url, "UTF-8", PARSE_OPTIONS);
+    }
     buf_free(&utf8);
     if (doc) {
         st = walk_tree(&w, doc);

@@ -1,7 +1,8 @@
 /* libFuzzer harness for HTML extraction (indexer/extract.c) and language identification.
  * The first input byte picks the Content-Type header and the limits; the rest is the body.
  * Checks the contract: every string non-NULL and valid UTF-8, text_len == strlen(text), caps
- * respected, links are http(s). */
+ * respected, links are http(s); extract_links_only (libxml2 SAX) gives the same links and
+ * fields as extract_page (libxml2 tree). */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -65,6 +66,29 @@ static void check_page(const extract_page_t *p, const extract_limits *lim)
     }
 }
 
+static bool str_eq(const char *a, const char *b)
+{
+    return strcmp(a, b) == 0;
+}
+
+/* extract_links_only (SAX) must agree with extract_page (tree) on every field it fills. */
+static void check_same(const extract_page_t *lo, const extract_page_t *full)
+{
+    if (lo->n_links != full->n_links || !str_eq(lo->base, full->base) ||
+        !str_eq(lo->canonical, full->canonical) || !str_eq(lo->refresh_url, full->refresh_url) ||
+        !str_eq(lo->rating, full->rating) || !str_eq(lo->title, full->title) ||
+        !str_eq(lo->lang_attr, full->lang_attr) || !str_eq(lo->charset_used, full->charset_used) ||
+        lo->robots_noindex != full->robots_noindex ||
+        lo->robots_nofollow != full->robots_nofollow || (lo->truncated && !full->truncated))
+        abort();
+    for (size_t i = 0; i < lo->n_links; i++) {
+        const extract_link *a = &lo->links[i], *b = &full->links[i];
+        if (!str_eq(a->url, b->url) || !str_eq(a->anchor, b->anchor) ||
+            !str_eq(a->hreflang, b->hreflang) || a->kind != b->kind || a->nofollow != b->nofollow)
+            abort();
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static lang_ident *li; /* opened once: loading the profiles is slow */
@@ -110,6 +134,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     check_page(p, &lim);
+    if (sel & 0x20) {
+        extract_page_t *full = NULL;
+        if (extract_page(body, len, types[sel & 7], url, &lim, &full) == CH_OK) {
+            check_page(full, &lim);
+            check_same(p, full);
+            extract_page_free(full);
+        }
+    }
     if (li) {
         const char *iso = lang_identify(li, p->text, p->text_len, p->lang_attr);
         if (!iso || strlen(iso) > 3)

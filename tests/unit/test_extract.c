@@ -1,4 +1,6 @@
+#include <dirent.h>
 #include <setjmp.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -278,6 +280,201 @@ static void test_links_only_matches_full_extraction(void **state)
     free(b);
 }
 
+/* --- SAX (extract_links_only) against the tree (extract_page) ------------------------------ */
+
+/* extract_links_only parses with libxml2's SAX interface, extract_page walks libxml2's tree:
+ * every field the crawler reads must come out identical. Returns the number of links. */
+static size_t same_links_both_ways(const char *b, size_t len, const char *ct, const char *url,
+                                   const extract_limits *lim)
+{
+    extract_page_t *full = NULL, *lo = NULL;
+    assert_int_equal(extract_page(b, len, ct, url, lim, &full), CH_OK);
+    assert_int_equal(extract_links_only(b, len, ct, url, lim, &lo), CH_OK);
+    assert_int_equal(lo->n_links, full->n_links);
+    for (size_t i = 0; i < lo->n_links; i++) {
+        assert_string_equal(lo->links[i].url, full->links[i].url);
+        assert_string_equal(lo->links[i].anchor, full->links[i].anchor);
+        assert_string_equal(lo->links[i].hreflang, full->links[i].hreflang);
+        assert_int_equal(lo->links[i].kind, full->links[i].kind);
+        assert_int_equal(lo->links[i].nofollow, full->links[i].nofollow);
+    }
+    assert_string_equal(lo->base, full->base);
+    assert_string_equal(lo->canonical, full->canonical);
+    assert_string_equal(lo->refresh_url, full->refresh_url);
+    assert_string_equal(lo->rating, full->rating);
+    assert_string_equal(lo->title, full->title);
+    assert_string_equal(lo->lang_attr, full->lang_attr);
+    assert_string_equal(lo->charset_used, full->charset_used);
+    assert_int_equal(lo->robots_noindex, full->robots_noindex);
+    assert_int_equal(lo->robots_nofollow, full->robots_nofollow);
+    /* Only link, field and depth caps apply to links_only; extract_page may also cut text. */
+    if (lo->truncated)
+        assert_true(full->truncated);
+    assert_string_equal(lo->text, "");
+    assert_string_equal(lo->h1, "");
+    assert_string_equal(lo->description, "");
+    size_t n = lo->n_links;
+    extract_page_free(full);
+    extract_page_free(lo);
+    return n;
+}
+
+static void small_limits(extract_limits *lim)
+{
+    extract_limits_default(lim);
+    lim->max_depth = 6;
+    lim->max_links = 3;
+    lim->max_field = 8;
+    lim->max_input = 700;
+}
+
+static void test_sax_matches_tree_fixtures(void **state)
+{
+    (void)state;
+    static const char *const names[] = {
+        "boilerplate.html",
+        "bom-utf8.html",
+        "debian-handbook-en-apt-get.html",
+        "debian-handbook-fr-apt-get.html",
+        "frameset.html",
+        "header-beats-meta.html",
+        "libreoffice-fr-find_toolbar.html",
+        "links-base.html",
+        "meta-latin1.html",
+        "meta-robots-none.html",
+        "meta-robots-refresh.html",
+        "python-os.path.html",
+        "undeclared-cp1252.html",
+    };
+    extract_limits small;
+    small_limits(&small);
+    size_t total = 0;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        size_t len;
+        char *b = fixture(names[i], &len);
+        total += same_links_both_ways(b, len, NULL, "http://example.com/dir/page.html", NULL);
+        (void)same_links_both_ways(b, len, "text/html; charset=iso-8859-1", "https://example.com/",
+                                   NULL);
+        (void)same_links_both_ways(b, len, NULL, "http://example.com/dir/page.html", &small);
+        free(b);
+    }
+    assert_true(total > 100);
+}
+
+/* Odd markup: nested and unclosed anchors, images in anchors, title oddities, content after
+ * </html>, comments and PIs at the depth cap, noscript refresh, boolean and empty attributes. */
+static void test_sax_matches_tree_snippets(void **state)
+{
+    (void)state;
+    static const char *const snippets[] = {
+        "<a href=a1>one <a href=a2>two</a> three</a> four <a href=a3><img alt=pic> x</a>",
+        "<p><a href=p1>para <b>bold</b> text<p>next</a> <area href=ar alt=' area alt '>",
+        "<title>T1</title><title>T2</title><a href=x>after</a>",
+        "<html lang=' fr '><title>a <b>b</b> &amp; c</title>",
+        "<html xml:lang=de><head><title> x  y </title></head></html><p><a href=late>late</a>",
+        "<!-- c --><html lang=en></html><div><a href=after>after html</a></div>",
+        "<html></html><!--x--><a href=z>z</a><?pi x?><a href=y>y</a>",
+        "<!DOCTYPE html><html><body><div><div><div><div><div><a href=deep>deep "
+        "text</a><!--c--></div></div></div></div></div></body></html>",
+        "<div><div><div><div><?pi?></div></div></div></div><a href=q>q</a>",
+        "<noscript><meta http-equiv=refresh content='0; url=/js-off'></noscript>",
+        "<meta name=robots content='NOFOLLOW, noindex'><a href=x rel='UGC'>x</a>",
+        "<base href='http://other.org/b/'><link rel=canonical href=c><link rel=alternate "
+        "hreflang=fr href=/fr/><a href=rel>r</a>",
+        "<frameset><frame src=f1><frame src=f2></frameset><iframe src=if>fallback "
+        "<a href=no>no</a></iframe>",
+        "<script><a href=s>s</a></script><style>a{}</style><svg><a href=v>v</a></svg>"
+        "<a href=ok>ok</a>",
+        "<a href=x>\xC2\xA0 nb\xC2\xA0sp &nbsp; </a><a href=y>a&#10;b</a>",
+        "<table><tr><td><a href=t1>cell</a><td>x<a href=t2>cell2</table>",
+        "<a href>empty</a><a href=''>e2</a><a href='#top'>top</a><a href=javascript:x>j</a>",
+        "<select><option><a href=o>o</a></select><textarea><a href=ta>t</a></textarea>",
+        "text before<html><a href=x>x</a>",
+        "<a href=1>1</a><a href=2>2</a><a href=3>3</a><a href=4>4</a><a href=5>5</a>",
+        "<a href=long>aaaaaaaaa\xC3\xA9\xC3\xA9\xC3\xA9 bbbbbbbbbbbbbbbbbbb</a>",
+        "<meta name=rating content=' adult '><html lang=xx><body lang=yy>",
+        "<![CDATA[x]]><a href=cd>c<![CDATA[d]]></a>",
+        "</a></p></div><a href=stray>stray</a></html></html><a href=after2>2</a>",
+    };
+    extract_limits small;
+    small_limits(&small);
+    small.max_depth = 4;
+    for (size_t i = 0; i < sizeof snippets / sizeof snippets[0]; i++) {
+        const char *s = snippets[i];
+        (void)same_links_both_ways(s, strlen(s), NULL, "http://example.com/dir/page.html", NULL);
+        (void)same_links_both_ways(s, strlen(s), NULL, "http://example.com/dir/page.html", &small);
+    }
+    /* Deep nesting at the default and a small depth cap. */
+    buf_t b;
+    buf_init(&b, 1u << 20);
+    for (int i = 0; i < 3000; i++)
+        assert_int_equal(buf_append_str(&b, i % 7 == 0 ? "<div><a href=d>d" : "<span>x"), CH_OK);
+    (void)same_links_both_ways(b.data, b.len, NULL, "http://x.org/", NULL);
+    (void)same_links_both_ways(b.data, b.len, NULL, "http://x.org/", &small);
+    buf_free(&b);
+}
+
+static int path_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Up to max .html files under dir (sorted, recursive), or 0 files when dir is absent. */
+static size_t list_html(const char *dir, char **out, size_t max, size_t n)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return n;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && n < max) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[4096];
+        int k = snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        assert_true(k > 0 && (size_t)k < sizeof path);
+        struct stat sb;
+        if (stat(path, &sb) != 0)
+            continue;
+        size_t l = strlen(path);
+        if (S_ISDIR(sb.st_mode))
+            n = list_html(path, out, max, n);
+        else if (S_ISREG(sb.st_mode) && l > 5 && strcmp(path + l - 5, ".html") == 0)
+            out[n++] = strdup(path);
+    }
+    closedir(d);
+    return n;
+}
+
+static void test_sax_matches_tree_python_docs(void **state)
+{
+    (void)state;
+    enum { MAX_FILES = 400 };
+    char *files[MAX_FILES];
+    size_t n = list_html("/usr/share/doc/python3.11/html", files, MAX_FILES, 0);
+    if (n == 0)
+        skip();
+    qsort(files, n, sizeof files[0], path_cmp);
+    size_t links = 0;
+    for (size_t i = 0; i < n; i++) {
+        assert_non_null(files[i]);
+        FILE *f = fopen(files[i], "rb");
+        assert_non_null(f);
+        assert_int_equal(fseek(f, 0, SEEK_END), 0);
+        long sz = ftell(f);
+        assert_true(sz >= 0);
+        rewind(f);
+        char *b = malloc((size_t)sz + 1);
+        assert_non_null(b);
+        assert_int_equal(fread(b, 1, (size_t)sz, f), (size_t)sz);
+        fclose(f);
+        links += same_links_both_ways(b, (size_t)sz, NULL,
+                                      "https://docs.python.org/3.11/library/x.html", NULL);
+        free(b);
+        free(files[i]);
+    }
+    assert_true(links > 1000);
+}
+
 /* --- text and boilerplate ------------------------------------------------------------------ */
 
 static void test_boilerplate_and_hidden_removed(void **state)
@@ -550,6 +747,9 @@ int main(void)
         cmocka_unit_test(test_links_base_href),
         cmocka_unit_test(test_links_without_base_and_frameset),
         cmocka_unit_test(test_links_only_matches_full_extraction),
+        cmocka_unit_test(test_sax_matches_tree_fixtures),
+        cmocka_unit_test(test_sax_matches_tree_snippets),
+        cmocka_unit_test(test_sax_matches_tree_python_docs),
         cmocka_unit_test(test_boilerplate_and_hidden_removed),
         cmocka_unit_test(test_robots_rating_refresh),
         cmocka_unit_test(test_deep_nesting),

@@ -70,6 +70,15 @@ static char *dup_printf2(const char *a, const char *b)
     return m;
 }
 
+/* How many of the n strings of v are not NULL. */
+static size_t count_nonnull(const char *const *v, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += v[i] != NULL;
+    return c;
+}
+
 ch_status idx_searcher_open(const char *db_path, idx_searcher **out, char **errmsg)
 {
     *out = NULL;
@@ -375,11 +384,14 @@ static ch_status build_query(idx_searcher *s, const char *fq, const idx_search_p
                 continue;
             size_t n = strlen(p->hidden_categories[i]) + 3;
             terms[nt] = malloc(n);
-            if (terms[nt])
-                snprintf(terms[nt++], n, "XC%s", p->hidden_categories[i]);
+            if (!terms[nt])
+                break; /* a term left out would show what the mode hides: fail instead */
+            snprintf(terms[nt++], n, "XC%s", p->hidden_categories[i]);
         }
-        xap_status xs =
-            nt ? xap_query_terms(XAP_Q_OR, (const char *const *)terms, nt, &part) : XAP_OK;
+        bool complete = nt == count_nonnull(p->hidden_categories, p->n_hidden);
+        xap_status xs = !complete ? XAP_ERR_NOMEM
+                        : nt      ? xap_query_terms(XAP_Q_OR, (const char *const *)terms, nt, &part)
+                                  : XAP_OK;
         for (size_t i = 0; i < nt; i++)
             free(terms[i]);
         free(terms);

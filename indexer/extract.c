@@ -1,4 +1,5 @@
-/* HTML extraction with libxml2's HTML parser. See extract.h for the rules. */
+/* HTML extraction with libxml2's HTML parser: extract_page walks the document tree,
+ * extract_links_only drives the same walk from SAX events. See extract.h for the rules. */
 #include "indexer/extract.h"
 
 #include <errno.h>
@@ -1164,7 +1165,12 @@ static ch_status walk_tree(walk_t *w, xmlDocPtr doc)
  * builder are mirrored: character data outside any element is dropped, and an element that
  * starts at the top level once the document already has an element as its first child is
  * attached under that first child (one level deeper). Comments and processing instructions
- * only matter for the depth cap: a node under an element at max_depth sets truncated. */
+ * only matter for the depth cap: a node under an element at max_depth sets truncated.
+ *
+ * The tree builder also stops the whole parse in two cases, and so do we, at the same event:
+ * an element opened with more than xmlParserMaxDepth elements open ("Excessive depth": the
+ * element is dropped), and text that would grow one text node beyond XML_MAX_TEXT_LENGTH bytes
+ * ("huge text node": the piece is dropped). Nothing after that point is seen in either mode. */
 
 typedef struct {
     unsigned flags;
@@ -1182,6 +1188,9 @@ typedef struct {
     size_t ignore_from; /* 0, or the depth from which events are ignored */
     bool ignore_trunc;  /* ... because of the depth cap (events there set truncated) */
     bool in_title;
+    bool halted;    /* the tree builder would have stopped the parse here */
+    size_t run_len; /* bytes of the text (or CDATA) node the tree is appending to; 0 none */
+    bool run_cdata;
     int top_first; /* what the tree's first top-level node would be */
     ch_status st;
 } sax_t;
@@ -1204,11 +1213,23 @@ static bool sax_ignored(sax_t *s, size_t d)
     return true;
 }
 
+/* Stop like the tree builder does (see above): no further event is looked at. */
+static void sax_halt(sax_t *s)
+{
+    s->halted = true;
+    xmlStopParser(s->ctxt);
+}
+
 static void sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 {
     sax_t *s = ctx;
-    if (s->st != CH_OK)
+    if (s->st != CH_OK || s->halted)
         return;
+    s->run_len = 0;
+    if (s->open > xmlParserMaxDepth) {
+        sax_halt(s);
+        return;
+    }
     if (s->open == 0) {
         s->extra = s->top_first == TOP_ELEMENT ? 1 : 0;
         if (s->top_first == TOP_NONE)
@@ -1241,8 +1262,9 @@ static void sax_end(void *ctx, const xmlChar *name)
 {
     sax_t *s = ctx;
     (void)name;
-    if (s->st != CH_OK || s->open == 0)
+    if (s->st != CH_OK || s->halted || s->open == 0)
         return;
+    s->run_len = 0;
     s->open--;
     size_t d = s->open + s->extra;
     if (s->open == 0)
@@ -1260,6 +1282,9 @@ static void sax_end(void *ctx, const xmlChar *name)
 /* A node other than an element or text (comment, processing instruction). */
 static void sax_other_node(sax_t *s)
 {
+    if (s->st != CH_OK || s->halted)
+        return;
+    s->run_len = 0;
     if (s->open == 0) {
         if (s->top_first == TOP_NONE)
             s->top_first = TOP_OTHER;
@@ -1268,10 +1293,21 @@ static void sax_other_node(sax_t *s)
     (void)sax_ignored(s, s->open + s->extra);
 }
 
-static void sax_text(void *ctx, const xmlChar *ch, int len)
+static void sax_chars(sax_t *s, const xmlChar *ch, int len, bool cdata)
 {
-    sax_t *s = ctx;
-    if (s->st != CH_OK || s->open == 0 || len <= 0 || sax_ignored(s, s->open + s->extra))
+    if (s->st != CH_OK || s->halted || s->open == 0 || len <= 0)
+        return;
+    if (s->run_len > 0 && s->run_cdata == cdata) {
+        if (s->run_len + (size_t)len > XML_MAX_TEXT_LENGTH) {
+            sax_halt(s);
+            return;
+        }
+        s->run_len += (size_t)len;
+    } else {
+        s->run_len = (size_t)len;
+        s->run_cdata = cdata;
+    }
+    if (sax_ignored(s, s->open + s->extra))
         return;
     walk_t *w = s->w;
     ch_status st;
@@ -1280,6 +1316,16 @@ static void sax_text(void *ctx, const xmlChar *ch, int len)
     else
         st = on_text_n(w, (const char *)ch, (size_t)len);
     sax_fail(s, st);
+}
+
+static void sax_text(void *ctx, const xmlChar *ch, int len)
+{
+    sax_chars(ctx, ch, len, false);
+}
+
+static void sax_cdata(void *ctx, const xmlChar *ch, int len)
+{
+    sax_chars(ctx, ch, len, true);
 }
 
 static void sax_comment(void *ctx, const xmlChar *value)
@@ -1303,8 +1349,9 @@ static void sax_subset(void *ctx, const xmlChar *name, const xmlChar *eid, const
     sax_other_node(ctx);
 }
 
-/* Parse utf8[0..len) with the SAX handlers above, as htmlReadMemory(..., "UTF-8",
- * PARSE_OPTIONS) would, feeding w. */
+/* Parse utf8[0..len) with the SAX handlers above, set up as htmlReadMemory(..., "UTF-8",
+ * PARSE_OPTIONS) sets up its parser (options, then the UTF-8 input encoding, then the URL),
+ * feeding w. No tree is built. */
 static ch_status walk_sax(walk_t *w, const char *utf8, int len, const char *url)
 {
     sax_t s;
@@ -1326,7 +1373,7 @@ static ch_status walk_sax(walk_t *w, const char *utf8, int len, const char *url)
     h->startElement = sax_start;
     h->endElement = sax_end;
     h->characters = sax_text;
-    h->cdataBlock = sax_text;
+    h->cdataBlock = sax_cdata;
     h->comment = sax_comment;
     h->processingInstruction = sax_pi;
     h->initialized = 1;
@@ -1334,12 +1381,14 @@ static ch_status walk_sax(walk_t *w, const char *utf8, int len, const char *url)
     htmlCtxtUseOptions(s.ctxt, PARSE_OPTIONS);
     s.ctxt->html = 1;
     xmlCharEncodingHandlerPtr enc = xmlFindCharEncodingHandler("UTF-8");
-    if (enc)
-        xmlSwitchToEncoding(s.ctxt, enc);
+    if (enc && xmlSwitchToEncoding(s.ctxt, enc) == 0 && s.ctxt->input) {
+        xmlFree((xmlChar *)(uintptr_t)s.ctxt->input->encoding);
+        s.ctxt->input->encoding = xmlStrdup((const xmlChar *)"UTF-8");
+    }
     if (s.ctxt->input && !s.ctxt->input->filename)
         s.ctxt->input->filename = (char *)xmlStrdup((const xmlChar *)url);
     htmlParseDocument(s.ctxt);
-    if (s.st == CH_OK && s.ctxt->myDoc)
+    if (s.ctxt->myDoc)
         xmlFreeDoc(s.ctxt->myDoc); /* not expected: no handler builds one */
     s.ctxt->myDoc = NULL;
     htmlFreeParserCtxt(s.ctxt);

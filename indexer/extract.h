@@ -122,7 +122,10 @@ ch_status extract_page(const char *body, size_t len, const char *content_type, c
 
 /* The same for the crawler: only links, base, canonical, refresh_url, robots flags, rating,
  * lang_attr, title and charset_used are filled; text, headings, description and keywords stay
- * "". Cheaper in memory, same parse. */
+ * "". Same charset handling, parser, options and limits, but driven by libxml2's SAX events
+ * without building a document tree: the filled fields are those extract_page gives (checked by
+ * tests/unit/test_extract.c and tests/fuzz/fuzz_extract.c); truncated may be false where
+ * extract_page's is true because of a text cap. Arguments, errors and ownership as extract_page. */
 ch_status extract_links_only(const char *body, size_t len, const char *content_type,
                              const char *url, const extract_limits *lim, extract_page_t **out);
 

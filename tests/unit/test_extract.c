@@ -414,6 +414,44 @@ static void test_sax_matches_tree_snippets(void **state)
     buf_free(&b);
 }
 
+/* libxml2's tree builder gives up on the whole parse past xmlParserMaxDepth (256) open
+ * elements and when one text node would exceed 10,000,000 bytes; the SAX walk must stop at
+ * the same point (links before it kept, links after it lost in both). */
+static void test_sax_matches_tree_parser_limits(void **state)
+{
+    (void)state;
+    buf_t b;
+    buf_init(&b, 12u << 20);
+    assert_int_equal(buf_append_str(&b, "<a href=before>before</a>"), CH_OK);
+    for (int i = 0; i < 300; i++)
+        assert_int_equal(buf_append_str(&b, i == 255 ? "<div>t<a href=at255>x</a>" : "<div>"),
+                         CH_OK);
+    assert_int_equal(buf_append_str(&b, "<a href=after>after</a>"), CH_OK);
+    for (int i = 0; i < 300; i++)
+        assert_int_equal(buf_append_str(&b, "</div>"), CH_OK);
+    assert_int_equal(buf_append_str(&b, "<a href=end>end</a>"), CH_OK);
+    size_t n = same_links_both_ways(b.data, b.len, NULL, "http://x.org/", NULL);
+    assert_true(n >= 1 && n < 4); /* the links after the cut are gone in both */
+    extract_limits lim;
+    extract_limits_default(&lim);
+    lim.max_depth = 1000;
+    (void)same_links_both_ways(b.data, b.len, NULL, "http://x.org/", &lim);
+
+    buf_reset(&b);
+    assert_int_equal(buf_append_str(&b, "<p><a href=before>before</a>"), CH_OK);
+    for (int i = 0; i < 10100; i++) {
+        char chunk[1001];
+        memset(chunk, i % 3 == 0 ? ' ' : 'x', 1000);
+        chunk[1000] = '\0';
+        assert_int_equal(buf_append_str(&b, chunk), CH_OK);
+    }
+    assert_int_equal(buf_append_str(&b, "<a href=after>after</a>"), CH_OK);
+    lim.max_input = b.len;
+    n = same_links_both_ways(b.data, b.len, NULL, "http://x.org/", &lim);
+    assert_int_equal(n, 1);
+    buf_free(&b);
+}
+
 static int path_cmp(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -749,6 +787,7 @@ int main(void)
         cmocka_unit_test(test_links_only_matches_full_extraction),
         cmocka_unit_test(test_sax_matches_tree_fixtures),
         cmocka_unit_test(test_sax_matches_tree_snippets),
+        cmocka_unit_test(test_sax_matches_tree_parser_limits),
         cmocka_unit_test(test_sax_matches_tree_python_docs),
         cmocka_unit_test(test_boilerplate_and_hidden_removed),
         cmocka_unit_test(test_robots_rating_refresh),

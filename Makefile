@@ -180,7 +180,7 @@ format:
 clean:
 	rm -rf build build-san build-fuzz bin
 
--include $(LIB_OBJS:.o=.d) $(BUILD)/obj/chouette.d $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/obj/tests/unit/%.d)
+-include $(LIB_OBJS:.o=.d) $(BUILD)/obj/chouette.d $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/obj/tests/unit/%.d) $(TEST_SUPPORT_OBJS:.o=.d)
 
 # --- install -----------------------------------------------------------------------------
 #   make install [PREFIX=/usr/local] [DESTDIR=]     make uninstall (same variables)

@@ -9,22 +9,7 @@ trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # A WARC with a casino page (only phrases can classify it) and a harmless page.
-python3 - "$work/pages.warc" <<'PY'
-import sys
-pages = {
-    "http://jeux.example.org/": "<html lang=fr><head><title>Casino en ligne</title></head><body><p>Jouez au casino en ligne, misez sur les paris sportifs, gagnez le jackpot aux machines à sous. Bonus de bienvenue pour votre premier dépôt, roulette et poker en argent réel, cotes boostées.</p></body></html>",
-    "http://maths.example.org/": "<html lang=fr><head><title>Le casino de Monte-Carlo en histoire</title></head><body><p>Un bâtiment construit en 1863 dont l'architecte est Charles Garnier.</p></body></html>",
-}
-with open(sys.argv[1], "wb") as f:
-    for url, html in pages.items():
-        body = html.encode()
-        http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: %d\r\n\r\n" % len(body) + body
-        head = ("WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: %s\r\n"
-                "WARC-Record-ID: <urn:uuid:00000000-0000-4000-8000-%012d>\r\n"
-                "WARC-Date: 2026-01-01T00:00:00Z\r\nContent-Type: application/http;msgtype=response\r\n"
-                "Content-Length: %d\r\n\r\n" % (url, len(url), len(http))).encode()
-        f.write(head + http + b"\r\n\r\n")
-PY
+python3 "$TOP/tests/fixtures/casino_pages_warc.py" "$work/pages.warc"
 "$CHOUETTE" index --db "$work/db" "$work/pages.warc" 2>"$work/index.log" ||
     { cat "$work/index.log" >&2; fail "index"; }
 

@@ -23,22 +23,7 @@ bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 # A casino page that only the phrase classifier puts in gambling (hidden in junior), and a
 # harmless page on the casino of Monte-Carlo's history.
-python3 - "$tmp/pages.warc" <<'PY'
-import sys
-pages = {
-    "http://jeux.example.org/": "<html lang=fr><head><title>Casino en ligne</title></head><body><p>Jouez au casino en ligne, misez sur les paris sportifs, gagnez le jackpot aux machines à sous. Bonus de bienvenue pour votre premier dépôt, roulette et poker en argent réel, cotes boostées.</p></body></html>",
-    "http://maths.example.org/": "<html lang=fr><head><title>Le casino de Monte-Carlo en histoire</title></head><body><p>Un bâtiment construit en 1863 dont l'architecte est Charles Garnier.</p></body></html>",
-}
-with open(sys.argv[1], "wb") as f:
-    for url, html in pages.items():
-        body = html.encode()
-        http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: %d\r\n\r\n" % len(body) + body
-        head = ("WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: %s\r\n"
-                "WARC-Record-ID: <urn:uuid:00000000-0000-4000-8000-%012d>\r\n"
-                "WARC-Date: 2026-01-01T00:00:00Z\r\nContent-Type: application/http;msgtype=response\r\n"
-                "Content-Length: %d\r\n\r\n" % (url, len(url), len(http))).encode()
-        f.write(head + http + b"\r\n\r\n")
-PY
+python3 "$TOP/tests/fixtures/casino_pages_warc.py" "$tmp/pages.warc"
 "$CHOUETTE" index --db "$tmp/db" "$tmp/pages.warc" >"$tmp/index.log" 2>&1 ||
     { cat "$tmp/index.log"; echo "FAIL: index"; exit 1; }
 

@@ -124,8 +124,7 @@ ch_status warc_writer_open(const char *path, warc_writer **out)
     if (w->gzip) {
         /* Fastest level: a crawl spends a quarter of its CPU compressing at the default level
          * (measured on the Python docs), and WARC files are archives, not transfers. */
-        if (deflateInit2(&w->zs, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8,
-                         Z_DEFAULT_STRATEGY) != Z_OK)
+        if (deflateInit2(&w->zs, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
             goto out;
         w->zs_ready = true;
     }

@@ -14,9 +14,9 @@
 
 #define IDX_MAX_QUERY_BYTES 2048u /* longer queries are refused with CH_ERR_LIMIT */
 #define IDX_MAX_PER_PAGE 50u
-#define IDX_MAX_PAGE 100u   /* deeper pages are refused with CH_ERR_ARG */
-#define IDX_MAX_PER_SITE 2u /* results from one host on a page; the rest is "more from this site"  \
-                             */
+#define IDX_MAX_PAGE 100u /* deeper pages are refused with CH_ERR_ARG */
+/* Results from one host on a page; the rest is "more from this site". */
+#define IDX_MAX_PER_SITE 2u
 
 typedef struct idx_searcher idx_searcher;
 

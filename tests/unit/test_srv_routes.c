@@ -49,8 +49,8 @@ static ch_status fake_search(void *h, const idx_search_params *p, idx_results *o
              p->required_category ? p->required_category : "");
     f->hidden[0] = '\0';
     for (size_t i = 0; i < p->n_hidden; i++) {
-        strncat(f->hidden, p->hidden_categories[i], sizeof f->hidden - strlen(f->hidden) - 2);
-        strcat(f->hidden, ",");
+        size_t used = strlen(f->hidden);
+        snprintf(f->hidden + used, sizeof f->hidden - used, "%s,", p->hidden_categories[i]);
     }
     memset(out, 0, sizeof *out);
     if (f->fail)

@@ -27,6 +27,7 @@
 #include <strings.h>
 
 #include "common/buf.h"
+#include "common/html.h"
 #include "common/text.h"
 #include "indexer/index.h"
 #include "indexer/lang.h"
@@ -442,38 +443,6 @@ static bool word_matches(const char *w, size_t wl, const char *q)
     return memcmp(w, q, m) == 0;
 }
 
-static ch_status escape_append(buf_t *b, const char *s, size_t n)
-{
-    ch_status st = CH_OK;
-    for (size_t i = 0; i < n && !st; i++) {
-        switch (s[i]) {
-        case '&':
-            st = buf_append_str(b, "&amp;");
-            break;
-        case '<':
-            st = buf_append_str(b, "&lt;");
-            break;
-        case '>':
-            st = buf_append_str(b, "&gt;");
-            break;
-        case '"':
-            st = buf_append_str(b, "&quot;");
-            break;
-        case '\'':
-            st = buf_append_str(b, "&#39;");
-            break;
-        case '\n':
-        case '\r':
-        case '\t':
-            st = buf_append_char(b, ' ');
-            break;
-        default:
-            st = buf_append_char(b, s[i]);
-        }
-    }
-    return st;
-}
-
 typedef struct {
     size_t start, len;
     size_t q; /* which query word */
@@ -551,13 +520,13 @@ done:;
     for (size_t i = 0; i < nm; i++) {
         if (m[i].start < pos || m[i].start + m[i].len > end)
             continue;
-        escape_append(&out, text + pos, m[i].start - pos);
+        html_escape_n(&out, text + pos, m[i].start - pos);
         buf_append_str(&out, "<mark>");
-        escape_append(&out, text + m[i].start, m[i].len);
+        html_escape_n(&out, text + m[i].start, m[i].len);
         buf_append_str(&out, "</mark>");
         pos = m[i].start + m[i].len;
     }
-    escape_append(&out, text + pos, end - pos);
+    html_escape_n(&out, text + pos, end - pos);
     if (end < len)
         buf_append_str(&out, " \xe2\x80\xa6");
     free(m);

@@ -10,19 +10,15 @@
 #include <stddef.h>
 
 #include "common/buf.h"
+#include "common/html.h" /* HTML text and attributes: html_escape() */
 #include "common/status.h"
-
-/* HTML text and attribute values (double-quoted): & < > " ' become entities. NUL bytes and
- * other C0 controls except tab, newline and carriage return are dropped. */
-ch_status srv_html_escape(buf_t *out, const char *s);
-ch_status srv_html_escape_n(buf_t *out, const char *s, size_t len);
 
 /* application/x-www-form-urlencoded component: unreserved bytes (A-Z a-z 0-9 - . _ ~) kept,
  * space as '+', every other byte as %XX. The result contains no HTML-special character, so it
  * may be placed inside an attribute as it is. */
 ch_status srv_url_encode(buf_t *out, const char *s);
 
-/* XML text and attribute values: same entities as srv_html_escape (&apos; is not used). */
+/* XML text and attribute values: same entities as html_escape (&apos; is not used). */
 ch_status srv_xml_escape(buf_t *out, const char *s);
 
 #endif

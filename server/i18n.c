@@ -229,16 +229,16 @@ ch_status srv_i18n_format(buf_t *out, const srv_i18n *t, const char *key, const 
     while (st == CH_OK) {
         const char *open = strchr(p, '{');
         if (!open)
-            return srv_html_escape(out, p);
+            return html_escape(out, p);
         if ((open[1] == '1' || open[1] == '2') && open[2] == '}') {
-            if ((st = srv_html_escape_n(out, p, (size_t)(open - p))) != CH_OK)
+            if ((st = html_escape_n(out, p, (size_t)(open - p))) != CH_OK)
                 return st;
             const char *arg = open[1] == '1' ? a1 : a2;
             if (arg)
                 st = buf_append_str(out, arg);
             p = open + 3;
         } else {
-            st = srv_html_escape_n(out, p, (size_t)(open - p) + 1);
+            st = html_escape_n(out, p, (size_t)(open - p) + 1);
             p = open + 1;
         }
     }

@@ -42,9 +42,9 @@ static ch_status text1(buf_t *out, const srv_server *s, const srv_query *q, cons
     buf_t e1, e2;
     buf_init(&e1, SRV_MAX_PARAM_BYTES * 6);
     buf_init(&e2, SRV_MAX_PARAM_BYTES * 6);
-    ch_status st = srv_html_escape(&e1, a1);
+    ch_status st = html_escape(&e1, a1);
     if (st == CH_OK && a2)
-        st = srv_html_escape(&e2, a2);
+        st = html_escape(&e2, a2);
     if (st == CH_OK)
         st = srv_i18n_format(out, lang_of(s, q), key, buf_str(&e1), a2 ? buf_str(&e2) : NULL);
     buf_free(&e1);
@@ -137,14 +137,14 @@ static ch_status form(buf_t *out, const srv_server *s, const srv_query *q, bool 
                     "</label>\n<div class=\"row\"><input id=\"q\" name=\"q\" "
                     "type=\"search\" maxlength=\"%u\" autocomplete=\"off\" value=\"",
                     SRV_MAX_QUERY_BYTES));
-    TRY(srv_html_escape(out, q && q->q ? q->q : ""));
+    TRY(html_escape(out, q && q->q ? q->q : ""));
     TRY(buf_append_str(out, "\"><button type=\"submit\">"));
     TRY(text(out, s, q, "search_button"));
     TRY(buf_append_str(out, "</button></div>\n<div class=\"opts\">"));
     if (q && q->locked) {
         buf_t name;
         buf_init(&name, 256);
-        st = srv_html_escape(&name, T(s, q, mode_keys[mode]));
+        st = html_escape(&name, T(s, q, mode_keys[mode]));
         if (st == CH_OK)
             st = buf_append_str(out, "<p class=\"badge\">");
         if (st == CH_OK)
@@ -172,7 +172,7 @@ static ch_status form(buf_t *out, const srv_server *s, const srv_query *q, bool 
             TRY(buf_append_str(out, "<input type=\"hidden\" name=\"sitebox\" value=\"1\">"));
         TRY(buf_append_str(out, " <span class=\"check\"><input type=\"checkbox\" id=\"site\" "
                                 "name=\"site\" value=\""));
-        TRY(srv_html_escape(out, scope));
+        TRY(html_escape(out, scope));
         TRY(buf_appendf(out, "\"%s><label for=\"site\">", q->site[0] ? " checked" : ""));
         TRY(text1(out, s, q, "site_only", scope, NULL));
         TRY(buf_append_str(out, "</label></span>"));
@@ -380,7 +380,7 @@ static ch_status help_box(buf_t *out, const srv_server *s, const srv_query *q,
     TRY(buf_append_str(out, "</h2><ul>"));
     for (size_t i = 0; i < v->n_help && i < SRV_QUERY_MAX_HELP; i++) {
         TRY(buf_append_str(out, "<li>"));
-        TRY(srv_html_escape(out, v->help[i]));
+        TRY(html_escape(out, v->help[i]));
         TRY(buf_append_str(out, "</li>"));
     }
     TRY(buf_append_str(out, "</ul></aside>\n"));
@@ -399,7 +399,7 @@ static ch_status did_you_mean(buf_t *out, const srv_server *s, const srv_query *
     TRY(buf_append_str(&link, "<a href=\""));
     TRY(srv_search_url(&link, q, r->corrected_query, 0, -1));
     TRY(buf_append_str(&link, "\">"));
-    TRY(srv_html_escape(&link, r->corrected_query));
+    TRY(html_escape(&link, r->corrected_query));
     TRY(buf_append_str(&link, "</a>"));
     TRY(buf_append_str(out, "<p class=\"dym\">"));
     TRY(srv_i18n_format(out, lang_of(s, q), "did_you_mean", buf_str(&link), NULL));
@@ -425,15 +425,15 @@ static ch_status one_result(buf_t *out, const srv_server *s, const srv_query *q,
     TRY(buf_append_str(out, ">"));
     if (http_url(res->url)) {
         TRY(buf_append_str(out, "<a href=\""));
-        TRY(srv_html_escape(out, res->url));
+        TRY(html_escape(out, res->url));
         TRY(buf_append_str(out, "\" rel=\"noreferrer noopener\">"));
-        TRY(srv_html_escape(out, title));
+        TRY(html_escape(out, title));
         TRY(buf_append_str(out, "</a>"));
     } else {
-        TRY(srv_html_escape(out, title));
+        TRY(html_escape(out, title));
     }
     TRY(buf_append_str(out, "</h2>\n<p class=\"url\">"));
-    TRY(srv_html_escape(out, res->url));
+    TRY(html_escape(out, res->url));
     TRY(buf_append_str(out, "</p>\n<p class=\"snippet\""));
     if (lang_ok)
         TRY(buf_appendf(out, " lang=\"%s\"", res->lang));
@@ -568,7 +568,7 @@ ch_status srv_page_blocked(buf_t *out, const srv_server *s, const srv_query *q,
     TRY(text(out, s, q, "blocked_title"));
     TRY(buf_append_str(out, "</h1>\n<p>"));
     if (v && v->message && *v->message)
-        TRY(srv_html_escape(out, v->message));
+        TRY(html_escape(out, v->message));
     else
         TRY(text(out, s, q, "blocked_text"));
     TRY(buf_append_str(out, "</p>\n</div>\n"));
@@ -616,7 +616,7 @@ ch_status srv_page_stats(buf_t *out, const srv_server *s, const srv_query *q,
     TRY(text(out, s, q, "stats_index_date"));
     TRY(buf_append_str(out, "</dt><dd>"));
     if (index_date && *index_date)
-        TRY(srv_html_escape(out, index_date));
+        TRY(html_escape(out, index_date));
     else
         TRY(text(out, s, q, "stats_unknown"));
     TRY(buf_append_str(out, "</dd>\n<dt>"));

@@ -22,7 +22,7 @@ static void test_html_escape_every_special(void **state)
     (void)state;
     buf_t b;
     buf_init(&b, 1024);
-    assert_int_equal(srv_html_escape(&b, "<a href=\"x\" onclick='y'>&amp;</a>"), CH_OK);
+    assert_int_equal(html_escape(&b, "<a href=\"x\" onclick='y'>&amp;</a>"), CH_OK);
     assert_string_equal(buf_str(&b), "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;amp;"
                                      "&lt;/a&gt;");
     buf_reset(&b);
@@ -30,10 +30,10 @@ static void test_html_escape_every_special(void **state)
     const char *ctl = "a\x01"
                       "b\tc\nd\x7f"
                       "é";
-    assert_int_equal(srv_html_escape_n(&b, ctl, strlen(ctl)), CH_OK);
+    assert_int_equal(html_escape_n(&b, ctl, strlen(ctl)), CH_OK);
     assert_string_equal(buf_str(&b), "ab\tc\ndé");
     buf_reset(&b);
-    assert_int_equal(srv_html_escape(&b, NULL), CH_OK);
+    assert_int_equal(html_escape(&b, NULL), CH_OK);
     assert_string_equal(buf_str(&b), "");
     buf_free(&b);
 }
@@ -43,7 +43,7 @@ static void test_html_escape_respects_cap(void **state)
     (void)state;
     buf_t b;
     buf_init(&b, 8);
-    assert_int_equal(srv_html_escape(&b, "<<<"), CH_ERR_LIMIT);
+    assert_int_equal(html_escape(&b, "<<<"), CH_ERR_LIMIT);
     buf_free(&b);
 }
 

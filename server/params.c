@@ -88,31 +88,37 @@ static ch_status each_token(const char *value, ch_status (*fn)(void *, const cha
 
 /* Lowercase a host name, drop a port and a trailing dot, in place. False if it holds a byte
  * that has no place in a host name. */
+/* True when s is empty or a port: 1 to 5 digits. */
+static bool port_ok(const char *s)
+{
+    size_t n = strspn(s, "0123456789");
+    return s[n] == '\0' && n <= 5;
+}
+
+/* Lower-cases a Host header in place and drops its port: "name[:port]" or "[v6][:port]", the
+ * name made of letters, digits, '.', '-' and '_'. Anything else is refused, so the result is
+ * safe to compare and to print. */
 static bool host_normalize(char *h)
 {
+    bool v6 = h[0] == '[';
+    char *end = v6 ? strchr(h, ']') : strchr(h, ':'); /* where the name ends */
+    if (v6 && !end)
+        return false;
+    const char *port = end ? end + (v6 ? 1 : 0) : NULL;
+    if (port && *port != '\0' && (*port != ':' || !port_ok(port + 1)))
+        return false;
+    if (end)
+        end[v6 ? 1 : 0] = '\0';
     size_t n = strlen(h);
-    if (h[0] == '[') { /* [v6]:port */
-        char *close = strchr(h, ']');
-        if (!close)
-            return false;
-        close[1] = '\0';
-    } else {
-        char *colon = strchr(h, ':');
-        if (colon)
-            *colon = '\0';
-    }
-    n = strlen(h);
-    if (n && h[n - 1] == '.')
+    if (!v6 && n && h[n - 1] == '.')
         h[--n] = '\0';
     if (n == 0 || n > SRV_MAX_HOSTNAME)
         return false;
-    for (char *p = h; *p; p++) {
+    for (char *p = h; *p; p++)
         *p = (char)tolower((unsigned char)*p);
-        if (!(isalnum((unsigned char)*p) || *p == '.' || *p == '-' || *p == '_' || *p == '[' ||
-              *p == ']' || *p == ':'))
-            return false;
-    }
-    return true;
+    if (v6) /* "[" hex digits, ':' and '.' "]" */
+        return n > 2 && strspn(h + 1, "abcdef0123456789:.") == n - 2;
+    return strspn(h, "abcdefghijklmnopqrstuvwxyz0123456789.-_") == n;
 }
 
 bool srv_host_normalize(const char *in, char *out, size_t outcap)

@@ -115,6 +115,26 @@ static ch_status clean_query(const char *v, size_t len, char **out)
     return CH_OK;
 }
 
+/* The mode a lock imposes (a lock wins over everything the request says): the listener's, or
+ * the one of the request's Host name. Fills host with the normalised Host and says whether
+ * there was a valid one. */
+static bool resolve_lock(const srv_server *s, const srv_request *req, srv_query *q, char *host,
+                         size_t hostcap)
+{
+    bool have_host = req->host && srv_host_normalize(req->host, host, hostcap);
+    if (s->opt.lock_mode >= 0) {
+        q->mode = s->opt.lock_mode;
+        q->locked = true;
+    }
+    for (size_t i = 0; !q->locked && have_host && i < s->opt.n_host_modes; i++) {
+        if (strcmp(s->opt.host_modes[i].host, host) == 0) {
+            q->mode = s->opt.host_modes[i].mode;
+            q->locked = true;
+        }
+    }
+    return have_host;
+}
+
 bool srv_resolve_query(const srv_server *s, const srv_request *req, srv_query *q, srv_refusal *why)
 {
     const srv_params *p = req->params;
@@ -133,19 +153,7 @@ bool srv_resolve_query(const srv_server *s, const srv_request *req, srv_query *q
     } else {
         q->lang = srv_lang_from_accept(req->accept_language);
     }
-    bool have_host = req->host && srv_host_normalize(req->host, host, sizeof host);
-
-    /* The mode: a lock wins over everything the request says. */
-    if (s->opt.lock_mode >= 0) {
-        q->mode = s->opt.lock_mode;
-        q->locked = true;
-    }
-    for (size_t i = 0; !q->locked && have_host && i < s->opt.n_host_modes; i++) {
-        if (strcmp(s->opt.host_modes[i].host, host) == 0) {
-            q->mode = s->opt.host_modes[i].mode;
-            q->locked = true;
-        }
-    }
+    bool have_host = resolve_lock(s, req, q, host, sizeof host);
     for (size_t i = 0; have_host && i < s->opt.n_host_sites; i++)
         if (strcmp(s->opt.host_sites[i].host, host) == 0)
             snprintf(q->host_site, sizeof q->host_site, "%s", s->opt.host_sites[i].site);
@@ -469,6 +477,22 @@ out:
     srv_query_free(&q);
 }
 
+/* A plain error page in the request's language, for requests that never got parsed. */
+static void plain_error(const srv_server *s, const srv_request *req, srv_response *r,
+                        unsigned status, const char *key)
+{
+    srv_query q;
+    char host[SRV_MAX_HOSTNAME + 3];
+    memset(&q, 0, sizeof q);
+    q.mode = FLT_MODE_WEB;
+    resolve_lock(s, req, &q, host, sizeof host);
+    q.page = 1;
+    int l = srv_lang_from_name(srv_params_get(req->params, "hl", NULL));
+    q.lang = l >= 0 ? (size_t)l : srv_lang_from_accept(req->accept_language);
+    q.lang_explicit = l >= 0;
+    error_page(s, &q, r, status, key, NULL);
+}
+
 static void route_opensearch(const srv_server *s, const srv_request *req, srv_response *r)
 {
     char host[SRV_MAX_HOSTNAME + 3];
@@ -510,7 +534,7 @@ static void route_opensearch(const srv_server *s, const srv_request *req, srv_re
                          buf_str(&base), buf_str(&base), buf_str(&base), buf_str(&base));
     buf_free(&base);
     if (st != CH_OK)
-        error_page(s, NULL, r, 400, "error_bad_request", NULL);
+        plain_error(s, req, r, 400, "error_bad_request");
 }
 
 static bool wants_json(const srv_request *req)
@@ -581,21 +605,6 @@ static void route_home(const srv_server *s, const srv_request *req, srv_response
     else if (srv_page_home(&r->body, s, &q) != CH_OK)
         fail_empty(r);
     srv_query_free(&q);
-}
-
-/* A plain error page in the request's language, for requests that never got parsed. */
-static void plain_error(const srv_server *s, const srv_request *req, srv_response *r,
-                        unsigned status, const char *key)
-{
-    srv_query q;
-    memset(&q, 0, sizeof q);
-    q.mode = s->opt.lock_mode >= 0 ? s->opt.lock_mode : FLT_MODE_WEB;
-    q.locked = s->opt.lock_mode >= 0;
-    q.page = 1;
-    int l = srv_lang_from_name(srv_params_get(req->params, "hl", NULL));
-    q.lang = l >= 0 ? (size_t)l : srv_lang_from_accept(req->accept_language);
-    q.lang_explicit = l >= 0;
-    error_page(s, &q, r, status, key, NULL);
 }
 
 void srv_handle(const srv_server *s, void *h, const srv_request *req, srv_response *r)

@@ -299,6 +299,16 @@ static void test_host_normalize(void **state)
     assert_false(srv_host_normalize("a b", h, sizeof h));
     assert_false(srv_host_normalize("a\"b", h, sizeof h));
     assert_false(srv_host_normalize("", h, sizeof h));
+    /* a port is digits only, brackets only around an IPv6 address (fuzz_http_params found
+     * "]][[[:[5k]GA;0=0.8, " accepted as a host) */
+    assert_false(srv_host_normalize("]][[[:[5k]GA;0=0.8, ", h, sizeof h));
+    assert_false(srv_host_normalize("a:80 x", h, sizeof h));
+    assert_false(srv_host_normalize("a:123456", h, sizeof h));
+    assert_false(srv_host_normalize("[::1]x", h, sizeof h));
+    assert_false(srv_host_normalize("[x y]", h, sizeof h));
+    assert_false(srv_host_normalize("[]", h, sizeof h));
+    assert_true(srv_host_normalize("a:", h, sizeof h));
+    assert_string_equal(h, "a");
     assert_true(srv_site_valid("docs.example.fr"));
     assert_false(srv_site_valid("a/b"));
     assert_false(srv_site_valid(""));

@@ -656,25 +656,30 @@ static bool name_is(const elem_t *n, const char *name)
     return strcmp(n->name, name) == 0;
 }
 
-static bool name_in(const char *name, const char *const *list)
+static int cmp_name(const void *key, const void *elem)
 {
-    for (; *list; list++)
-        if (strcmp(name, *list) == 0)
-            return true;
-    return false;
+    return strcmp(key, *(const char *const *)elem);
 }
 
+/* Is name in the sorted list? Every element of every page is looked up: a binary search. */
+static bool name_in_sorted(const char *name, const char *const *list, size_t n)
+{
+    return bsearch(name, list, n, sizeof *list, cmp_name) != NULL;
+}
+
+#define NAME_IN(name, list) name_in_sorted(name, list, sizeof list / sizeof list[0])
+
+/* Sorted (strcmp order): looked up with NAME_IN. */
 static const char *const inline_tags[] = {
-    "a",    "abbr", "acronym", "b",   "bdi",  "bdo",    "big",   "cite",   "code",   "data", "del",
-    "dfn",  "em",   "font",    "i",   "img",  "ins",    "kbd",   "label",  "mark",   "nobr", "q",
-    "rp",   "rt",   "ruby",    "s",   "samp", "small",  "span",  "strike", "strong", "sub",  "sup",
-    "time", "tt",   "u",       "var", "wbr",  "output", "meter", NULL,
+    "a",     "abbr",   "acronym", "b",    "bdi", "bdo",  "big",  "cite", "code",  "data",
+    "del",   "dfn",    "em",      "font", "i",   "img",  "ins",  "kbd",  "label", "mark",
+    "meter", "nobr",   "output",  "q",    "rp",  "rt",   "ruby", "s",    "samp",  "small",
+    "span",  "strike", "strong",  "sub",  "sup", "time", "tt",   "u",    "var",   "wbr",
 };
 
-/* Elements whose whole subtree is never looked at (their links do not matter). */
+/* Elements whose whole subtree is never looked at (their links do not matter). Sorted. */
 static const char *const skipped_tags[] = {
-    "script", "style",  "template", "svg",   "math", "object",
-    "embed",  "canvas", "audio",    "video", NULL,
+    "audio", "canvas", "embed", "math", "object", "script", "style", "svg", "template", "video",
 };
 
 /* Is one part of a class name or id (between '-', '_', ' ') a navigation word? */
@@ -687,10 +692,10 @@ static bool boiler_part(const char *p, size_t n)
         w[i] = ascii_lower(p[i]);
     w[n] = '\0';
     static const char *const exact[] = {
-        "nav",     "navbar",   "navigation", "navheader", "navfooter", "menu", "menus",
-        "menubar", "mainmenu", "banner",     "skiplink",  "skiplinks", NULL,
+        "banner", "mainmenu",  "menu",      "menubar",    "menus",    "nav",
+        "navbar", "navfooter", "navheader", "navigation", "skiplink", "skiplinks",
     };
-    if (name_in(w, exact))
+    if (NAME_IN(w, exact))
         return true;
     /* "topnav", "docnav", "sidenav"; "sphinxsidebar", "sphinxsidebarwrapper", "pagefooter",
      * "breadcrumbs": the word may be glued to others. "menu" may not ("guimenu", "menuitem"). */
@@ -916,12 +921,12 @@ static ch_status on_enter(walk_t *w, const elem_t *n, unsigned *flags, bool *ski
     ch_status st = CH_OK;
     *skip = false;
 
-    if (name_in(name, skipped_tags)) {
+    if (NAME_IN(name, skipped_tags)) {
         *skip = true;
         *flags = F_BLOCK;
         return CH_OK;
     }
-    if (!name_in(name, inline_tags))
+    if (!NAME_IN(name, inline_tags))
         f |= F_BLOCK;
 
     if (name_is(n, "a") || name_is(n, "area")) {
@@ -1000,8 +1005,10 @@ static ch_status on_enter(walk_t *w, const elem_t *n, unsigned *flags, bool *ski
         w->heading_level = name[1] - '0';
         f |= F_HEAD1 << (w->heading_level - 1);
     }
-    if (st != CH_OK)
+    if (st != CH_OK || w->links_only) {
+        *flags = f; /* what is text does not matter to the links (anchor text is not filtered) */
         return st;
+    }
 
     /* What is text and what is not. */
     const char *role = attr(n, "role");

@@ -27,4 +27,8 @@ echo "== index" >&2
 "$top/bench/index/run.sh" --chouette "$chouette" --results "$results/index"
 echo "== serve" >&2
 "$top/bench/serve/run.sh" --chouette "$chouette" --results "$results/serve"
+echo "== filters" >&2
+mkdir -p "$results/filters"
+"$top/bench/filters/bench_classify.sh" 200 20 | tee "$results/filters/classify.txt"
+"$top/bench/filters/bench_querycheck.sh" | tee "$results/filters/querycheck.txt"
 echo "all results in $results" >&2

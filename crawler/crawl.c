@@ -71,7 +71,8 @@ typedef struct {
     robots_slot robots[ROBOTS_CACHE_SLOTS];
     size_t robots_next;
     FILE *handoff[MAX_HANDOFF_FILES];
-    uint64_t *seen; /* SEEN_SLOTS hashes of links already queued or rejected; 0 = empty */
+    int handoff_errno; /* first failure to open or write a hand-off file; 0 none */
+    uint64_t *seen;    /* SEEN_SLOTS hashes of links already queued or rejected; 0 = empty */
     size_t seen_used;
     int64_t done_total; /* DONE URLs, for max_pages */
     int inflight_urls;
@@ -149,19 +150,38 @@ static int foreign_partition(crawler *c, const char *host)
     return p == c->o->part_index ? -1 : p;
 }
 
+/* Append url to the hand-off file of partition part. A failure is remembered and fails the
+ * next commit (sync_handoffs): the page that found the URL must not be committed without it. */
 static void handoff(crawler *c, int part, const char *url)
 {
-    if (part < 0 || part >= MAX_HANDOFF_FILES)
+    if (part < 0 || part >= MAX_HANDOFF_FILES || c->handoff_errno)
         return;
     if (!c->handoff[part]) {
         char path[4096];
         snprintf(path, sizeof path, "%s/handoff-%d.txt", c->o->out_dir, part);
         c->handoff[part] = fopen(path, "a");
-        if (!c->handoff[part])
+        if (!c->handoff[part]) {
+            c->handoff_errno = errno ? errno : EIO;
             return;
+        }
     }
-    fputs(url, c->handoff[part]);
-    fputc('\n', c->handoff[part]);
+    if (fputs(url, c->handoff[part]) == EOF || fputc('\n', c->handoff[part]) == EOF)
+        c->handoff_errno = errno ? errno : EIO;
+}
+
+/* Make the hand-off files durable before the frontier commits the pages whose links they
+ * hold: after a kill, a committed page's foreign links are on disk (a page not committed is
+ * fetched again and may append its links twice; the other partition's seen set drops them). */
+static ch_status sync_handoffs(crawler *c)
+{
+    for (int i = 0; i < MAX_HANDOFF_FILES && !c->handoff_errno; i++)
+        if (c->handoff[i] && (fflush(c->handoff[i]) != 0 || fsync(fileno(c->handoff[i])) != 0))
+            c->handoff_errno = errno ? errno : EIO;
+    if (!c->handoff_errno)
+        return CH_OK;
+    set_err(c, "cannot write the hand-off files in %s: %s", c->o->out_dir,
+            strerror(c->handoff_errno));
+    return CH_ERR_IO;
 }
 
 /* Normalise ref against base (NULL: ref is absolute), strip tracking parameters, apply the
@@ -1081,18 +1101,18 @@ static ch_status flush_batch(crawler *c, bool reopen)
     ch_status st = CH_OK;
     int sync_errno = 0;
     if (c->dirty) {
-        st = warc_writer_sync(c->ww);
-        if (st)
-            sync_errno = errno;
+        st = sync_handoffs(c);
+        if (!st) {
+            st = warc_writer_sync(c->ww);
+            if (st)
+                sync_errno = errno;
+        }
         if (!st)
             st = commit_offset(c);
         if (!st)
             st = frontier_commit(c->fr);
         if (!st)
             note_committed(c);
-        for (int i = 0; i < MAX_HANDOFF_FILES && !st; i++)
-            if (c->handoff[i])
-                fflush(c->handoff[i]);
         c->dirty = false;
         c->group_start_ms = 0;
         c->group_answers = 0;

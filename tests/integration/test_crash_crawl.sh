@@ -5,7 +5,10 @@
 #   - the set of URLs with a response record, over all WARC files, is the same;
 #   - no URL has two response records (no page written twice);
 #   - every WARC file reads cleanly to its end with our reader (tests/tools/warc_check: no
-#     torn record, no garbage, nothing skipped) and gunzips whole.
+#     torn record, no garbage, nothing skipped) and gunzips whole;
+#   - the crawl runs as partition 0 of 2 and every page links to a page of 127.0.0.2, which
+#     belongs to partition 1: the hand-off file holds every one of those links (a committed
+#     page's foreign links are never lost).
 . "$(dirname "$0")/../fixtures/server/lib.sh"
 : "${BUILD:=$TOP/build}"
 WARC_CHECK="$BUILD/tools/warc_check"
@@ -21,6 +24,8 @@ root = sys.argv[1]
 text = " ".join("mot%d" % i for i in range(400))
 def page(path, title, links):
     os.makedirs(os.path.dirname(path), exist_ok=True)
+    # one link per page to partition 1's host (never fetched here: the port does not matter)
+    links = links + ["http://127.0.0.2:9/far" + path[len(root):]]
     items = "".join('<li><a href="%s">%s</a></li>' % (l, l) for l in links)
     with open(path, "w") as f:
         f.write('<!DOCTYPE html><html><head><title>%s</title></head><body><h1>%s</h1>'
@@ -35,7 +40,9 @@ for i in range(20):
 PY
 fx_start site --root "$SITE"
 base="http://127.0.0.1:$FX_PORT_site"
-ARGS=(--seed "$base/" --allow-network 127.0.0.0/8 --delay-ms 0) # the one command, every run
+# the one command, every run; FNV-1a("127.0.0.1") % 2 = 0, FNV-1a("127.0.0.2") % 2 = 1
+ARGS=(--seed "$base/" --allow-network 127.0.0.0/8 --delay-ms 0 --partition 0/2
+      --allow-host 127.0.0.1 --allow-host 127.0.0.2)
 crawl() { "$CHOUETTE" crawl --out "$1" "${ARGS[@]}" 2>>"$FX_TMP/crawl.err"; }
 # in the background, started from this shell (not a subshell), so that $pid is the crawler
 # itself and SIGKILL hits it, not a wrapper
@@ -49,6 +56,9 @@ ref_ms=$(($(now_ms) - t0))
 warc_responses "$FX_TMP/ref" | sort >"$FX_TMP/ref.urls"
 n_ref=$(wc -l <"$FX_TMP/ref.urls")
 [ "$n_ref" -eq 301 ] || fail "reference crawl has $n_ref pages, want 301"
+sort -u "$FX_TMP/ref/handoff-1.txt" >"$FX_TMP/ref.handoff" 2>/dev/null
+[ "$(grep -c '^http://127.0.0.2:9/far/' "$FX_TMP/ref.handoff")" -eq 301 ] ||
+    fail "reference crawl handed off $(wc -l <"$FX_TMP/ref.handoff") URLs, want 301"
 echo "reference crawl: $n_ref pages in $ref_ms ms"
 
 # the crashing crawl: sleeps uniform in [ref/80, ref/20] (at least 30 ms), so that 20 kills
@@ -89,6 +99,10 @@ dups=$(uniq -d <"$FX_TMP/crash.urls")
 [ -z "$dups" ] || fail "pages written twice: $(echo "$dups" | head -n 5)"
 diff -u "$FX_TMP/ref.urls" "$FX_TMP/crash.urls" >"$FX_TMP/urls.diff" ||
     fail "URL sets differ: $(head -n 20 "$FX_TMP/urls.diff")"
+# every foreign link of every page handed off (some twice: pages fetched again after a kill)
+sort -u "$out/handoff-1.txt" >"$FX_TMP/crash.handoff" 2>/dev/null
+diff -u "$FX_TMP/ref.handoff" "$FX_TMP/crash.handoff" >"$FX_TMP/handoff.diff" ||
+    fail "hand-off URLs lost or invented: $(head -n 20 "$FX_TMP/handoff.diff")"
 # each response has its request and metadata companion exactly once too
 n_req=$("$WARC_CHECK" --list "$out"/*.warc.gz 2>/dev/null | awk '$1=="request"' | sort | uniq -d | wc -l)
 [ "$n_req" -eq 0 ] || fail "$n_req request records written twice"

@@ -41,7 +41,8 @@ char *idx_results_json(const char *query, const char *mode, unsigned page, bool 
             json_object_set_new(e, "more_from_site", json_integer(x->more_from_site)))
             goto out;
     }
-    if (json_object_set_new(o, "has_next_page", json_boolean(r && !blocked && r->has_next_page)))
+    if (json_object_set_new(o, "has_next_page", json_boolean(r && !blocked && r->has_next_page)) ||
+        json_object_set_new(o, "degraded", json_boolean(r && !blocked && r->degraded)))
         goto out;
     if (json_object_set(o, "results", arr))
         goto out;

@@ -25,12 +25,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "common/buf.h"
 #include "common/html.h"
 #include "common/text.h"
 #include "indexer/index.h"
 #include "indexer/lang.h"
+#include "indexer/shards.h"
 #include "indexer/xapian/xap.h"
 
 /* Ranking parameters, tuned with bench/bench_search.sh (-D overrides for tuning runs). */
@@ -49,9 +52,14 @@
 #define IDX_MAX_RETRIES 3      /* reopen-and-retry rounds on XAP_ERR_DB_MODIFIED */
 #define IDX_QWORDS_MAX 32u     /* query words used for highlighting */
 #define IDX_DEFAULT_TIME_LIMIT 0.5
+#define IDX_SHARD_RETRY_S 10 /* a refresh tries the shards that were down at most this often */
 
 struct idx_searcher {
     xap_db *db;
+    char *path;    /* what was opened, to open again (shards) */
+    bool is_stub;  /* a stub file: its shards are opened one by one (shards_open_available) */
+    size_t n_down; /* databases of the stub left out when it was last opened: results degraded */
+    struct timespec opened; /* CLOCK_MONOTONIC time of the last shards_open_available() */
     lang_ident *li; /* may be NULL (no models): queries are then stemmed in French and English */
     char err[512];
 };
@@ -88,21 +96,25 @@ ch_status idx_searcher_open(const char *db_path, idx_searcher **out, char **errm
     if (!db_path)
         return CH_ERR_ARG;
     idx_searcher *s = calloc(1, sizeof *s);
-    if (!s)
-        return CH_ERR_NOMEM;
-    char *xerr = NULL;
-    xap_status xs = xap_db_open(db_path, &s->db, &xerr);
-    if (xs != XAP_OK) {
-        if (errmsg)
-            *errmsg = dup_printf2(xs == XAP_ERR_NOT_FOUND ? "no index at this path"
-                                  : xs == XAP_ERR_CORRUPT ? "the index is damaged"
-                                                          : "cannot open the index",
-                                  xerr ? xerr : xap_status_str(xs));
-        free(xerr);
+    if (!s || !(s->path = strdup(db_path))) {
         free(s);
-        return xs == XAP_ERR_NOT_FOUND ? CH_ERR_NOTFOUND
-               : xs == XAP_ERR_CORRUPT ? CH_ERR_PARSE
-                                       : CH_ERR_IO;
+        return CH_ERR_NOMEM;
+    }
+    struct stat sb;
+    s->is_stub = stat(db_path, &sb) == 0 && S_ISREG(sb.st_mode);
+    char *xerr = NULL;
+    ch_status st = shards_open_available(db_path, &s->db, &s->n_down, &xerr);
+    clock_gettime(CLOCK_MONOTONIC, &s->opened);
+    if (st != CH_OK) {
+        if (errmsg)
+            *errmsg = dup_printf2(st == CH_ERR_NOTFOUND ? "no index at this path"
+                                  : st == CH_ERR_PARSE  ? "the index is damaged"
+                                                        : "cannot open the index",
+                                  xerr ? xerr : ch_status_str(st));
+        free(xerr);
+        free(s->path);
+        free(s);
+        return st == CH_ERR_NOTFOUND || st == CH_ERR_PARSE || st == CH_ERR_NOMEM ? st : CH_ERR_IO;
     }
     if (lang_open(&s->li) != CH_OK)
         s->li = NULL;
@@ -110,12 +122,44 @@ ch_status idx_searcher_open(const char *db_path, idx_searcher **out, char **errm
     return CH_OK;
 }
 
+/* Open the stub again, leaving out what does not answer now, and search that from now on: after
+ * a shard failed during a call (a network error), or to take back shards that were down. On
+ * failure (nothing answers, or not a stub) the current handle is kept. */
+static ch_status reopen_shards(idx_searcher *s)
+{
+    if (!s->is_stub)
+        return CH_ERR_IO;
+    xap_db *db = NULL;
+    size_t down = 0;
+    char *xerr = NULL;
+    ch_status st = shards_open_available(s->path, &db, &down, &xerr);
+    clock_gettime(CLOCK_MONOTONIC, &s->opened);
+    if (st) {
+        set_err(s, "cannot open the index", xerr);
+        free(xerr);
+        return st;
+    }
+    xap_db_close(s->db);
+    s->db = db;
+    s->n_down = down;
+    return CH_OK;
+}
+
 ch_status idx_searcher_refresh(idx_searcher *s)
 {
     if (!s)
         return CH_ERR_ARG;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    /* Some were down: try them all again, now and then (an unreachable host costs the connect
+     * timeout, SHARDS_REMOTE_CONNECT_TIMEOUT_MS). */
+    if (s->n_down && now.tv_sec - s->opened.tv_sec >= IDX_SHARD_RETRY_S &&
+        reopen_shards(s) == CH_OK)
+        return CH_OK;
     int changed = 0;
     xap_status xs = xap_db_reopen(s->db, &changed);
+    if (xs == XAP_ERR_NETWORK && reopen_shards(s) == CH_OK)
+        return CH_OK;
     if (xs != XAP_OK) {
         set_err(s, "cannot reopen the index", xap_db_last_error(s->db));
         return CH_ERR_IO;
@@ -129,6 +173,7 @@ void idx_searcher_close(idx_searcher *s)
         return;
     xap_db_close(s->db);
     lang_close(s->li);
+    free(s->path);
     free(s);
 }
 
@@ -150,6 +195,10 @@ ch_status idx_searcher_info(idx_searcher *s, unsigned long *doc_count, char **in
             xs = xap_db_get_metadata(s->db, IDX_META_INDEX_DATE, index_date, &len);
         if (xs == XAP_OK)
             return CH_OK;
+        free(*index_date);
+        *index_date = NULL;
+        if (xs == XAP_ERR_NETWORK && attempt == 0 && reopen_shards(s) == CH_OK)
+            continue; /* a shard went down: count what is left */
         if (xs != XAP_ERR_DB_MODIFIED) {
             set_err(s, "cannot read the index", xap_db_last_error(s->db));
             return CH_ERR_IO;
@@ -277,6 +326,7 @@ static ch_status parse_one(idx_searcher *s, const char *fq, const char *stemmer,
         set_err(s, "cannot parse the query", xap_qparser_last_error(qp));
         st = xs == XAP_ERR_QUERY         ? CH_ERR_PARSE
              : xs == XAP_ERR_DB_MODIFIED ? CH_ERR_EOF
+             : xs == XAP_ERR_NETWORK     ? CH_ERR_IO
                                          : CH_ERR_INTERNAL;
         goto out;
     }
@@ -596,7 +646,8 @@ static ch_status fill_result(xap_mset *ms, size_t i, const qwords *qw, idx_resul
     return CH_OK;
 }
 
-/* One attempt; CH_ERR_EOF means "the database moved: reopen and retry". */
+/* One attempt; CH_ERR_EOF means "the database moved: reopen and retry", CH_ERR_IO "a database
+ * failed (a remote shard that went down)". */
 static ch_status search_once(idx_searcher *s, const idx_search_params *p, const char *fq,
                              unsigned per_page, idx_results *out)
 {
@@ -767,14 +818,29 @@ ch_status idx_search(idx_searcher *s, const idx_search_params *p, idx_results *o
         buf_free(&fq);
         return CH_OK;
     }
+    bool shards_reopened = false;
     for (int attempt = 0; attempt < IDX_MAX_RETRIES; attempt++) {
         st = search_once(s, p, buf_str(&fq), per_page, out);
-        if (st != CH_ERR_EOF)
+        if (st == CH_OK || (st != CH_ERR_EOF && st != CH_ERR_IO))
             break;
         idx_results_free(out);
         int changed;
-        if (xap_db_reopen(s->db, &changed) != XAP_OK) {
-            set_err(s, "cannot reopen the index", xap_db_last_error(s->db));
+        xap_status xs = st == CH_ERR_EOF ? xap_db_reopen(s->db, &changed) : XAP_ERR_NETWORK;
+        if (xs == XAP_ERR_NETWORK && s->is_stub && !shards_reopened) {
+            /* A shard failed during the search (CH_ERR_IO is a network error, see
+             * search_once): once, open the stub again without what does not answer now and
+             * run the search on the rest, flagged degraded. */
+            shards_reopened = true;
+            if (reopen_shards(s) == CH_OK) {
+                attempt--; /* this round does not count against IDX_MAX_RETRIES */
+                continue;
+            }
+            st = CH_ERR_IO;
+            break;
+        }
+        if (xs != XAP_OK) {
+            if (st == CH_ERR_EOF)
+                set_err(s, "cannot reopen the index", xap_db_last_error(s->db));
             st = CH_ERR_IO;
             break;
         }
@@ -785,6 +851,8 @@ ch_status idx_search(idx_searcher *s, const idx_search_params *p, idx_results *o
     }
     if (st)
         idx_results_free(out);
+    else
+        out->degraded = s->n_down > 0;
     buf_free(&fq);
     return st;
 }
@@ -942,6 +1010,8 @@ ch_status idx_suggest(idx_searcher *s, const char *prefix, const char *const *hi
     if (!st && fq.len >= 2 && max) {
         for (int attempt = 0; attempt < IDX_MAX_RETRIES; attempt++) {
             st = suggest_once(s, buf_str(&fq), hidden_categories, n_hidden, max, out, n);
+            if (st == CH_ERR_IO && attempt == 0 && s->is_stub && reopen_shards(s) == CH_OK)
+                continue; /* a shard went down: complete from the others */
             if (st != CH_ERR_EOF)
                 break;
             int changed;

@@ -786,6 +786,116 @@ static ch_status from_xap(xap_status xs)
     }
 }
 
+/* What the shards opened so far add up to: the handle that searches them as one, in stub order. */
+typedef struct {
+    xap_db *db;      /* NULL until one database opened */
+    size_t n, down;  /* databases tried, databases left out */
+    char *first_err; /* the first failure's message (malloc'd) */
+    ch_status hard;  /* a failure that is not "this shard is down" (out of memory) */
+} open_acc;
+
+/* Take `db` into a (the handle is consumed). */
+static void acc_take(open_acc *a, xap_db *db)
+{
+    if (!a->db) {
+        a->db = db;
+        return;
+    }
+    xap_status xs = xap_db_add_database(a->db, db);
+    if (xs)
+        a->hard = from_xap(xs);
+    xap_db_close(db);
+}
+
+/* One database that did not open: counted as down unless out of memory. */
+static void acc_down(open_acc *a, const char *what, xap_status xs, const char *msg)
+{
+    if (xs == XAP_ERR_NOMEM) {
+        a->hard = CH_ERR_NOMEM;
+        return;
+    }
+    a->down++;
+    if (!a->first_err)
+        set_err(&a->first_err, "%s: %s", what, msg ? msg : xap_status_str(xs));
+}
+
+static bool is_regular_file(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+static void open_stub_into(const char *stub, unsigned depth, open_acc *a);
+
+/* One "auto PATH" entry: a database directory, or a stub opened entry by entry. */
+static void open_local_into(const char *path, unsigned depth, open_acc *a)
+{
+    if (is_regular_file(path)) {
+        if (depth >= SHARDS_MAX_DEPTH) {
+            a->n++;
+            acc_down(a, path, XAP_ERR_ARG, "stubs nested too deep");
+            return;
+        }
+        open_stub_into(path, depth + 1, a);
+        return;
+    }
+    a->n++;
+    xap_db *db = NULL;
+    char *xerr = NULL;
+    xap_status xs = xap_db_open(path, &db, &xerr);
+    if (xs == XAP_OK)
+        acc_take(a, db);
+    else
+        acc_down(a, path, xs, xerr);
+    free(xerr);
+}
+
+/* The entries of the stub file `stub`, each opened on its own, into a. A stub we do not parse
+ * ("remote :PROGRAM", "inmemory" ...) or an empty one is left to Xapian, as one database. */
+static void open_stub_into(const char *stub, unsigned depth, open_acc *a)
+{
+    shards_entry *v = NULL;
+    size_t n = 0;
+    ch_status st = shards_stub_read(stub, &v, &n);
+    if (st == CH_ERR_NOMEM) {
+        a->hard = st;
+        return;
+    }
+    if (st || !n) {
+        a->n++;
+        xap_db *db = NULL;
+        char *xerr = NULL;
+        xap_status xs = xap_db_open(stub, &db, &xerr);
+        if (xs == XAP_OK)
+            acc_take(a, db);
+        else
+            acc_down(a, stub, xs, xerr);
+        free(xerr);
+        shards_entries_free(v, n);
+        return;
+    }
+    for (size_t i = 0; i < n && !a->hard; i++) {
+        if (v[i].kind == SHARDS_LOCAL) {
+            open_local_into(v[i].path, depth, a);
+            continue;
+        }
+        a->n++;
+        xap_db *db = NULL;
+        char *xerr = NULL;
+        xap_status xs = xap_db_open_remote(v[i].host, v[i].port, SHARDS_REMOTE_TIMEOUT_MS,
+                                           SHARDS_REMOTE_CONNECT_TIMEOUT_MS, &db, &xerr);
+        if (xs == XAP_OK) {
+            acc_take(a, db);
+        } else {
+            char what[SHARDS_MAX_PATH + 16];
+            snprintf(what, sizeof what, "%s:%u", v[i].host, v[i].port);
+            acc_down(a, what, xs, xerr);
+        }
+        free(xerr);
+    }
+    shards_entries_free(v, n);
+}
+
 ch_status shards_open_available(const char *db_path, struct xap_db **out, size_t *n_down,
                                 char **errmsg)
 {
@@ -797,90 +907,32 @@ ch_status shards_open_available(const char *db_path, struct xap_db **out, size_t
         *errmsg = NULL;
     if (!db_path || !*db_path || !out)
         return CH_ERR_ARG;
-    char *xerr = NULL;
-    xap_status xs = xap_db_open(db_path, out, &xerr);
-    if (xs != XAP_ERR_NETWORK) {
+    if (!is_regular_file(db_path)) { /* a database directory, or nothing */
+        char *xerr = NULL;
+        xap_status xs = xap_db_open(db_path, out, &xerr);
         if (xs)
             set_err(errmsg, "%s", xerr ? xerr : xap_status_str(xs));
         free(xerr);
         return from_xap(xs);
     }
-    free(xerr);
-    xerr = NULL;
-    /* A stub with a shard down: try each entry alone (a remote one through a one-line stub in
-     * a private temporary directory), then open the ones that answered together. */
-    shards_entry *v = NULL;
-    size_t n = 0, alive = 0, down = 0;
-    const char **paths = NULL;
-    char **owned = NULL;
-    char tmpl[] = "/tmp/chouette-shards-XXXXXX";
-    char *tdir = NULL;
-    ch_status st = shards_stub_read(db_path, &v, &n);
-    if (st) {
-        set_err(errmsg, "cannot read the stub %s: %s", db_path, ch_status_str(st));
-        goto out;
-    }
-    paths = calloc(n ? n : 1, sizeof *paths);
-    owned = calloc(n ? n : 1, sizeof *owned);
-    if (!paths || !owned) {
-        st = CH_ERR_NOMEM;
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++) {
-        const char *p = v[i].path;
-        if (v[i].kind == SHARDS_REMOTE) {
-            if (!tdir && !(tdir = mkdtemp(tmpl))) {
-                set_err(errmsg, "cannot create a temporary directory: %s", strerror(errno));
-                st = CH_ERR_IO;
-                goto out;
-            }
-            buf_t path;
-            buf_init(&path, PATH_MAX);
-            if (buf_appendf(&path, "%s/%zu.stub", tdir, i) ||
-                shards_stub_write(path.data, &v[i], 1) || !(owned[i] = buf_steal(&path, NULL))) {
-                buf_free(&path);
-                set_err(errmsg, "cannot write a temporary stub");
-                st = CH_ERR_IO;
-                goto out;
-            }
-            buf_free(&path);
-            p = owned[i];
-        }
-        xap_db *probe = NULL;
-        xs = xap_db_open(p, &probe, &xerr);
-        free(xerr);
-        xerr = NULL;
-        xap_db_close(probe);
-        if (xs == XAP_OK)
-            paths[alive++] = p;
-        else
-            down++;
-    }
-    if (!alive) {
-        set_err(errmsg, "none of the %zu databases of %s can be opened", n, db_path);
+    open_acc a = {0};
+    open_stub_into(db_path, 0, &a);
+    ch_status st = a.hard;
+    if (!st && !a.db) {
+        set_err(errmsg, "none of the %zu databases of %s can be opened (%s)", a.n, db_path,
+                a.first_err ? a.first_err : "no database listed");
         st = CH_ERR_IO;
-        goto out;
+    } else if (st) {
+        set_err(errmsg, "cannot open %s: %s", db_path, ch_status_str(st));
     }
-    xs = xap_db_open_many(paths, alive, out, &xerr);
-    if (xs) {
-        set_err(errmsg, "%s", xerr ? xerr : xap_status_str(xs));
-        st = from_xap(xs);
-        goto out;
+    if (st) {
+        xap_db_close(a.db);
+        free(a.first_err);
+        return st;
     }
+    *out = a.db;
     if (n_down)
-        *n_down = down;
-    st = CH_OK;
-out:
-    for (size_t i = 0; owned && i < n; i++) {
-        if (owned[i])
-            unlink(owned[i]);
-        free(owned[i]);
-    }
-    if (tdir)
-        rmdir(tdir);
-    free(owned);
-    free(paths);
-    free(xerr);
-    shards_entries_free(v, n);
-    return st;
+        *n_down = a.down;
+    free(a.first_err);
+    return CH_OK;
 }

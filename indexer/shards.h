@@ -87,14 +87,24 @@ bool shards_stamp_differs(const shards_stamp *a, const shards_stamp *b);
 
 struct xap_db; /* indexer/xapian/xap.h */
 
+/* Timeouts for the remote shards of a stub opened by shards_open_available(): the connection
+ * (a shard that is down must not hold a query up) and each operation afterwards. */
+#define SHARDS_REMOTE_CONNECT_TIMEOUT_MS 1500u
+#define SHARDS_REMOTE_TIMEOUT_MS 5000u
+#define SHARDS_MAX_DEPTH 8u /* stubs listing stubs, at most this deep */
+
 /* Open db_path (a database directory or a stub file) for searching, leaving out the databases
- * of a stub that cannot be reached. When everything opens, this is xap_db_open(). When it fails
- * with a network error, each entry of the stub is tried on its own and the reachable ones are
- * opened together; *n_down (may be NULL) gets how many were left out, so the caller can flag
- * its results as degraded and try again later. On success *out is a handle closed with
- * xap_db_close(). On failure *out is NULL, *errmsg (if not NULL) a malloc'd message:
- * CH_ERR_NOTFOUND (no such path), CH_ERR_IO (no database of the stub answers, or another
- * open failure), CH_ERR_PARSE (a damaged database or an unreadable stub), CH_ERR_NOMEM. */
+ * of a stub that cannot be opened. A directory is opened as by xap_db_open(). A stub file is read
+ * with shards_stub_read() and each entry opened on its own, in order (a remote one with the
+ * timeouts above, a local stub file entry by entry in turn), then the ones that opened are
+ * searched as one: with every entry up, the same documents in the same order as xap_db_open() on
+ * the stub. Nothing is written to disk. A stub that shards_stub_read() refuses, or an empty one,
+ * is opened by Xapian as one database. *n_down (may be NULL) gets how many databases were left
+ * out (unreachable, missing, damaged), so the caller can flag its results as degraded and try
+ * again later. On success *out is a handle closed with xap_db_close(). On failure *out is NULL,
+ * *errmsg (if not NULL) a malloc'd message: CH_ERR_NOTFOUND (no such path), CH_ERR_PARSE (a
+ * damaged database directory), CH_ERR_IO (no database of the stub opens, or another open
+ * failure), CH_ERR_NOMEM. */
 ch_status shards_open_available(const char *db_path, struct xap_db **out, size_t *n_down,
                                 char **errmsg);
 

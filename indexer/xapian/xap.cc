@@ -334,6 +334,41 @@ xap_status xap_db_open_many(const char *const *paths, size_t n, xap_db **out, ch
     return st;
 }
 
+xap_status xap_db_open_remote(const char *host, unsigned port, unsigned timeout_ms,
+                              unsigned connect_timeout_ms, xap_db **out, char **errmsg)
+{
+    if (errmsg)
+        *errmsg = nullptr;
+    if (!out)
+        return XAP_ERR_ARG;
+    *out = nullptr;
+    char buf[ERR_MAX] = {0};
+    xap_status st = guard(buf, [&]() -> xap_status {
+        if (!host || !*host || port < 1 || port > 65535)
+            return bad_arg(buf, "xap_db_open_remote: no host or a port outside 1..65535");
+        std::unique_ptr<xap_db> h(new xap_db());
+        h->db = Xapian::Remote::open(host, port, static_cast<useconds_t>(timeout_ms),
+                                     static_cast<useconds_t>(connect_timeout_ms));
+        *out = h.release();
+        return XAP_OK;
+    });
+    if (st != XAP_OK)
+        hand_back_err(buf, errmsg);
+    return st;
+}
+
+xap_status xap_db_add_database(xap_db *db, const xap_db *other)
+{
+    if (!db)
+        return XAP_ERR_ARG;
+    return guard(db->err, [&]() -> xap_status {
+        if (!other)
+            return bad_arg(db->err, "xap_db_add_database: other is NULL");
+        db->db.add_database(other->db);
+        return XAP_OK;
+    });
+}
+
 xap_status xap_db_reopen(xap_db *db, int *changed)
 {
     if (!db || !changed)

@@ -71,6 +71,18 @@ XAP_API xap_status xap_db_open(const char *path, xap_db **out, char **errmsg);
 XAP_API xap_status xap_db_open_many(const char *const *paths, size_t n, xap_db **out,
                                     char **errmsg);
 
+/* Open one database served by xapian-tcpsrv at host:port, read-only. `timeout_ms` bounds each
+ * operation on it afterwards and `connect_timeout_ms` the connection (0 means no limit; Xapian's
+ * defaults, used for "remote" lines of a stub, are 10000 each). A server that is down or does not
+ * answer in time gives XAP_ERR_NETWORK. Same rules as xap_db_open() otherwise. */
+XAP_API xap_status xap_db_open_remote(const char *host, unsigned port, unsigned timeout_ms,
+                                      unsigned connect_timeout_ms, xap_db **out, char **errmsg);
+
+/* Add the databases of `other` to `db`, to be searched as one (Xapian::Database::add_database):
+ * documents are interleaved in the order the databases were added, as with the lines of a stub.
+ * `other` stays owned by the caller (it may be closed afterwards). */
+XAP_API xap_status xap_db_add_database(xap_db *db, const xap_db *other);
+
 /* Bring the handle up to the latest committed revision. *changed is 1 if it moved, 0 if not. */
 XAP_API xap_status xap_db_reopen(xap_db *db, int *changed);
 

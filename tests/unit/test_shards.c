@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/warc.h"
+#include "indexer/search.h"
 #include "indexer/shards.h"
 #include "indexer/xapian/xap.h"
 
@@ -564,6 +565,138 @@ static void test_open_available_leaves_out_a_dead_shard(void **state)
     free(dir);
 }
 
+/* The data of every document of db in docid order, joined by '|', into out. */
+static void all_data(xap_db *db, char *out, size_t cap)
+{
+    xap_docid last = 0;
+    assert_int_equal(xap_db_last_docid(db, &last), XAP_OK);
+    size_t used = 0;
+    out[0] = '\0';
+    for (xap_docid id = 1; id <= last; id++) {
+        xap_doc *d = NULL;
+        if (xap_db_get_document(db, id, &d) != XAP_OK)
+            continue;
+        char *data = NULL;
+        size_t len = 0;
+        assert_int_equal(xap_doc_get_data(d, &data, &len), XAP_OK);
+        int w = snprintf(out + used, cap - used, "%u:%.40s|", id, data);
+        assert_true(w > 0 && (size_t)w < cap - used);
+        used += (size_t)w;
+        free(data);
+        xap_doc_free(d);
+    }
+}
+
+static void test_open_available_missing_local_and_nested_stubs(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir();
+    char root[512], stub[600], w1[600], w2[600], nested[600], missing[600], text[4096];
+    snprintf(root, sizeof root, "%s/index", dir);
+    snprintf(stub, sizeof stub, "%s/index.stub", root);
+    snprintf(w1, sizeof w1, "%s/a.warc", dir);
+    snprintf(w2, sizeof w2, "%s/b.warc", dir);
+    snprintf(nested, sizeof nested, "%s/nested.stub", dir);
+    snprintf(missing, sizeof missing, "%s/gone", dir);
+    write_warc(w1, "alpha.example", "heron", 4);
+    write_warc(w2, "beta.example", "otter", 6);
+    char *s1 = NULL, *s2 = NULL, *err = NULL;
+    const char *b1[] = {w1}, *b2[] = {w2};
+    assert_int_equal(shards_build_batch(root, b1, 1, NULL, &s1, NULL, &err), CH_OK);
+    assert_int_equal(shards_build_batch(root, b2, 1, NULL, &s2, NULL, &err), CH_OK);
+
+    /* Every entry up: the same documents under the same docids as Xapian's own stub open. */
+    static char want[16384], got[16384];
+    xap_db *db = NULL, *plain = NULL;
+    size_t down = 99;
+    assert_int_equal(xap_db_open(stub, &plain, &err), XAP_OK);
+    all_data(plain, want, sizeof want);
+    xap_db_close(plain);
+    assert_int_equal(shards_open_available(stub, &db, &down, &err), CH_OK);
+    assert_int_equal(down, 0);
+    all_data(db, got, sizeof got);
+    xap_db_close(db);
+    assert_string_equal(got, want);
+    assert_non_null(strstr(got, "alpha.example"));
+    assert_non_null(strstr(got, "beta.example"));
+
+    /* A local entry that is missing is left out and counted, not an error. */
+    snprintf(text, sizeof text, "auto %s\nauto %s\nauto %s\n", s1, missing, s2);
+    write_file(stub, text);
+    assert_int_equal(shards_open_available(stub, &db, &down, &err), CH_OK);
+    assert_null(err);
+    assert_int_equal(down, 1);
+    assert_int_equal(doc_count(db), 10);
+    xap_db_close(db);
+
+    /* A stub listing a stub: its entries are opened one by one too (here a dead remote one). */
+    snprintf(text, sizeof text, "auto %s\nremote 127.0.0.1:%u\n", s1, dead_port());
+    write_file(nested, text);
+    snprintf(text, sizeof text, "auto %s\nauto %s\n", nested, s2);
+    write_file(stub, text);
+    assert_int_equal(shards_open_available(stub, &db, &down, &err), CH_OK);
+    assert_int_equal(down, 1);
+    assert_int_equal(doc_count(db), 10);
+    xap_db_close(db);
+    /* A stub listing itself ends at SHARDS_MAX_DEPTH, counted as down. */
+    snprintf(text, sizeof text, "auto %s\nauto %s\n", s1, stub);
+    write_file(stub, text);
+    assert_int_equal(shards_open_available(stub, &db, &down, &err), CH_OK);
+    assert_true(down >= 1);
+    assert_int_equal(doc_count(db), 4 * (SHARDS_MAX_DEPTH + 1));
+    xap_db_close(db);
+
+    /* A stub line we do not parse is left to Xapian: "inmemory" is an empty database. */
+    write_file(stub, "inmemory\n");
+    assert_int_equal(shards_open_available(stub, &db, &down, &err), CH_OK);
+    assert_int_equal(down, 0);
+    assert_int_equal(doc_count(db), 0);
+    xap_db_close(db);
+    /* Everything missing: an error naming the stub and the first failure. */
+    snprintf(text, sizeof text, "auto %s\n", missing);
+    write_file(stub, text);
+    assert_int_equal(shards_open_available(stub, &db, &down, &err), CH_ERR_IO);
+    assert_null(db);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "none of the 1 databases"));
+    assert_non_null(strstr(err, missing));
+    free(err);
+    err = NULL;
+
+    /* The searcher flags its results degraded while an entry is missing, and the JSON says so. */
+    snprintf(text, sizeof text, "auto %s\nauto %s\nauto %s\n", s1, missing, s2);
+    write_file(stub, text);
+    idx_searcher *se = NULL;
+    assert_int_equal(idx_searcher_open(stub, &se, &err), CH_OK);
+    idx_search_params sp = {.query = "otter", .page = 1};
+    idx_results r;
+    assert_int_equal(idx_search(se, &sp, &r), CH_OK);
+    assert_true(r.degraded);
+    assert_int_equal(r.n_results, 6);
+    char *js = idx_results_json("otter", "web", 1, false, NULL, &r);
+    assert_non_null(js);
+    assert_non_null(strstr(js, "\"degraded\":true"));
+    free(js);
+    idx_results_free(&r);
+    /* The missing shard comes back: a new searcher is not degraded (and the JSON says false). */
+    snprintf(text, sizeof text, "auto %s\nauto %s\n", s1, s2);
+    write_file(stub, text);
+    idx_searcher_close(se);
+    assert_int_equal(idx_searcher_open(stub, &se, &err), CH_OK);
+    assert_int_equal(idx_search(se, &sp, &r), CH_OK);
+    assert_false(r.degraded);
+    js = idx_results_json("otter", "web", 1, false, NULL, &r);
+    assert_non_null(strstr(js, "\"degraded\":false"));
+    free(js);
+    idx_results_free(&r);
+    idx_searcher_close(se);
+
+    free(s1);
+    free(s2);
+    rm_rf(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -577,6 +710,7 @@ int main(void)
         cmocka_unit_test(test_batches_compaction_swap_and_gc),
         cmocka_unit_test(test_compact_failures),
         cmocka_unit_test(test_open_available_leaves_out_a_dead_shard),
+        cmocka_unit_test(test_open_available_missing_local_and_nested_stubs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

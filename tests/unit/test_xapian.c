@@ -881,6 +881,89 @@ static void test_unreachable_remote_shard(void **state)
     free(err);
 }
 
+/* Databases opened one by one and added together search as a stub listing them in that order;
+ * a remote shard opened on its own with short timeouts fails fast when nothing listens. */
+static void test_add_database_and_open_remote(void **state)
+{
+    fixture *f = *state;
+    xap_wdb *w1 = open_writer(f, "s1");
+    xap_wdb *w2 = open_writer(f, "s2");
+    put_doc(w1, "english", "one", "lighthouse keeper", NULL);
+    put_doc(w1, "english", "three", "lighthouse lamp", NULL);
+    put_doc(w2, "english", "two", "lighthouse on the coast", NULL);
+    assert_int_equal(xap_wdb_close(w1), XAP_OK);
+    assert_int_equal(xap_wdb_close(w2), XAP_OK);
+    char p1[128], p2[128];
+    path_in(f, "s1", p1, sizeof p1);
+    path_in(f, "s2", p2, sizeof p2);
+
+    const char *paths[] = {p1, p2};
+    xap_db *many = NULL, *db = NULL, *other = NULL;
+    char *err = NULL;
+    assert_int_equal(xap_db_open_many(paths, 2, &many, &err), XAP_OK);
+    assert_int_equal(xap_db_open(p1, &db, &err), XAP_OK);
+    assert_int_equal(xap_db_open(p2, &other, &err), XAP_OK);
+    assert_int_equal(xap_db_add_database(db, other), XAP_OK);
+    xap_db_close(other); /* db keeps what it added */
+    assert_int_equal(doc_count(db), 3);
+    xap_docid last_a = 0, last_b = 0;
+    assert_int_equal(xap_db_last_docid(db, &last_a), XAP_OK);
+    assert_int_equal(xap_db_last_docid(many, &last_b), XAP_OK);
+    assert_int_equal(last_a, last_b);
+    for (xap_docid id = 1; id <= last_a; id++) { /* the same document under each docid */
+        xap_doc *da = NULL, *dm = NULL;
+        xap_status sa = xap_db_get_document(db, id, &da);
+        assert_int_equal(sa, xap_db_get_document(many, id, &dm));
+        if (sa == XAP_OK) {
+            char *a = NULL, *b = NULL;
+            size_t la, lb;
+            assert_int_equal(xap_doc_get_data(da, &a, &la), XAP_OK);
+            assert_int_equal(xap_doc_get_data(dm, &b, &lb), XAP_OK);
+            assert_string_equal(a, b);
+            free(a);
+            free(b);
+        }
+        xap_doc_free(da);
+        xap_doc_free(dm);
+    }
+    char out_a[64], out_b[64];
+    assert_int_equal(search(db, "english", "lighthouse", NULL, XAP_Q_AND, out_a, sizeof out_a), 3);
+    assert_int_equal(search(many, "english", "lighthouse", NULL, XAP_Q_AND, out_b, sizeof out_b),
+                     3);
+    assert_string_equal(out_a, out_b);
+    assert_int_equal(xap_db_add_database(NULL, many), XAP_ERR_ARG);
+    assert_int_equal(xap_db_add_database(db, NULL), XAP_ERR_ARG);
+    assert_true(strlen(xap_db_last_error(db)) > 0);
+    xap_db_close(db);
+    xap_db_close(many);
+
+    /* Nothing listens on this loopback port: a network error, at once. */
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(s >= 0);
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(s, (struct sockaddr *)&sa, sizeof sa), 0);
+    socklen_t sl = sizeof sa;
+    assert_int_equal(getsockname(s, (struct sockaddr *)&sa, &sl), 0);
+    close(s);
+    db = (xap_db *)1;
+    assert_int_equal(xap_db_open_remote("127.0.0.1", ntohs(sa.sin_port), 2000, 1000, &db, &err),
+                     XAP_ERR_NETWORK);
+    assert_null(db);
+    assert_non_null(err);
+    assert_true(strlen(err) > 0);
+    free(err);
+    assert_int_equal(xap_db_open_remote(NULL, 1234, 0, 0, &db, &err), XAP_ERR_ARG);
+    free(err);
+    assert_int_equal(xap_db_open_remote("127.0.0.1", 0, 0, 0, &db, &err), XAP_ERR_ARG);
+    free(err);
+    assert_int_equal(xap_db_open_remote("127.0.0.1", 65536, 0, 0, &db, NULL), XAP_ERR_ARG);
+    assert_null(db);
+    assert_int_equal(xap_db_open_remote("127.0.0.1", 1234, 0, 0, NULL, NULL), XAP_ERR_ARG);
+}
+
 static void test_enquire_setters(void **state)
 {
     fixture *f = *state;
@@ -976,6 +1059,7 @@ int main(void)
         T(test_open_errors),
         T(test_second_writer_is_locked),
         T(test_unreachable_remote_shard),
+        T(test_add_database_and_open_remote),
         T(test_enquire_setters),
         T(test_writer_reader_lifetime),
     };

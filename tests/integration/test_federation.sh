@@ -3,8 +3,10 @@
 # 127.0.0.1, searched through a stub database of "remote HOST:PORT" lines, must answer exactly
 # as one local database holding the same documents (same URLs in the same order, same totals),
 # for words, several words, phrases, site:, lang:, exclusions, every mode and later pages.
-# With one shard's server killed, a search must still answer (partial results, flagged
-# "degraded") rather than fail.
+# With one shard's server killed, a search must still answer (the live shards' results, flagged
+# "degraded") rather than fail: from the CLI, and from `chouette serve` (results page with the
+# notice, /api/search with "degraded": true) started before and after the failure. With every
+# shard down, a clean error.
 #
 # The local reference is the xapian-compact merge of the same three shards: the documents are
 # byte-for-byte the ones the servers hold. A direct single-index run of the whole crawl is also

@@ -1145,7 +1145,7 @@ static ch_status compile_patterns(crawler *c, const cfg_list *l, pcre2_code ***o
     *n = 0;
     if (!l->n)
         return CH_OK;
-    *out = calloc(l->n, sizeof **out);
+    *out = calloc(l->n, sizeof(pcre2_code *));
     if (!*out)
         return CH_ERR_NOMEM;
     for (size_t i = 0; i < l->n; i++) {

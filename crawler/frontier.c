@@ -594,11 +594,12 @@ ch_status frontier_meta_get(frontier_t *f, const char *key, char **out)
         sqlite3_reset(s);
         return CH_ERR_IO;
     }
-    char *v = dup_col(s, 0, NULL);
-    bool was_null = sqlite3_column_type(s, 0) == SQLITE_NULL;
-    sqlite3_reset(s);
-    if (was_null)
+    if (sqlite3_column_type(s, 0) == SQLITE_NULL) {
+        sqlite3_reset(s);
         return CH_ERR_NOTFOUND;
+    }
+    char *v = dup_col(s, 0, NULL);
+    sqlite3_reset(s);
     if (!v)
         return CH_ERR_NOMEM;
     *out = v;

@@ -271,13 +271,13 @@ int cmd_classify(int argc, char **argv)
     for (int i = first; i < argc; i++) {
         const char *file = argv[i];
         extract_page_t *pg = NULL;
-        if ((st = read_file(file, &body, err, sizeof err))) {
+        if (read_file(file, &body, err, sizeof err) != CH_OK) {
             rc = CLI_EXIT_FAILURE;
             if (print_error(json, file, err))
                 goto oom;
             continue;
         }
-        if ((st = file_url(file, &urlb)))
+        if (file_url(file, &urlb) != CH_OK)
             goto oom;
         const char *page_url = url_opt ? url_opt : buf_str(&urlb);
         st = extract_page(body.data ? body.data : "", body.len, NULL, page_url, NULL, &pg);

@@ -43,8 +43,8 @@ static void on_progress(void *ctx, const idx_stats *st, const char *phase)
     (void)ctx;
     fprintf(stderr, "\r%s: %llu records, %llu indexed, %llu skipped   ", phase,
             (unsigned long long)st->records, (unsigned long long)st->indexed,
-            (unsigned long long)(st->not_html + st->not_200 + st->noindex + st->broken +
-                                 st->duplicate + st->too_big));
+            (unsigned long long)st->not_html + st->not_200 + st->noindex + st->broken +
+                st->duplicate + st->too_big);
 }
 
 static void on_file_error(void *ctx, const char *path, const char *msg)

@@ -667,7 +667,7 @@ static bool name_in_sorted(const char *name, const char *const *list, size_t n)
     return bsearch(name, list, n, sizeof *list, cmp_name) != NULL;
 }
 
-#define NAME_IN(name, list) name_in_sorted(name, list, sizeof list / sizeof list[0])
+#define NAME_IN(name, list) name_in_sorted((name), (list), sizeof(list) / sizeof((list)[0]))
 
 /* Sorted (strcmp order): looked up with NAME_IN. */
 static const char *const inline_tags[] = {

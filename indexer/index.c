@@ -827,11 +827,11 @@ static ch_status build_doc(worker_ctx *c, lang_ident *li, const char *url, const
         goto out;
     }
 
-    /* Spelling words: title and headings, folded. */
-    if ((st = idx_fold(pg->title, tl, &spell)) || (st = buf_append_char(&spell, '\n')) ||
-        (st = idx_fold(pg->h1, strlen(pg->h1), &spell)) || (st = buf_append_char(&spell, '\n')) ||
-        (st = idx_fold(pg->h2, strlen(pg->h2), &spell)))
-        st = CH_OK; /* a cut spelling list is fine */
+    /* Spelling words: title and headings, folded. A cut list is fine: what could be folded is
+     * kept. */
+    (void)(idx_fold(pg->title, tl, &spell) || buf_append_char(&spell, '\n') ||
+           idx_fold(pg->h1, strlen(pg->h1), &spell) || buf_append_char(&spell, '\n') ||
+           idx_fold(pg->h2, strlen(pg->h2), &spell));
     it->spell = buf_steal(&spell, NULL);
     it->text_bytes = pg->text_len;
     it->doc = doc;

@@ -11,7 +11,9 @@
 #include <sys/stat.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/warc.h"
@@ -697,6 +699,128 @@ static void test_open_available_missing_local_and_nested_stubs(void **state)
     free(dir);
 }
 
+/* Start xapian-tcpsrv on 127.0.0.1:port serving db, in its own session (it signals its whole
+ * process group on SIGTERM, and we kill the group to drop its connections too). Returns its pid
+ * once it accepts connections, or -1 when it cannot be started. */
+static pid_t start_tcpsrv(const char *db, unsigned port)
+{
+    char ports[16];
+    snprintf(ports, sizeof ports, "%u", port);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        setsid();
+        int nul = open("/dev/null", O_RDWR);
+        if (nul >= 0) {
+            dup2(nul, 0);
+            dup2(nul, 1);
+            dup2(nul, 2);
+        }
+        execlp("xapian-tcpsrv", "xapian-tcpsrv", "--port", ports, "--interface", "127.0.0.1",
+               "--quiet", db, (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 100; i++) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        assert_true(fd >= 0);
+        struct sockaddr_in a = {.sin_family = AF_INET,
+                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+                                .sin_port = htons((uint16_t)port)};
+        int rc = connect(fd, (struct sockaddr *)&a, sizeof a);
+        close(fd);
+        if (rc == 0)
+            return pid;
+        int status;
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            return -1;
+        usleep(50 * 1000);
+    }
+    kill(-pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    return -1;
+}
+
+static void stop_tcpsrv(pid_t pid)
+{
+    if (pid <= 0)
+        return;
+    kill(-pid, SIGKILL); /* the server and the children serving open connections */
+    waitpid(pid, NULL, 0);
+}
+
+/* A shard served by xapian-tcpsrv dies while a searcher has it open: the next search (no
+ * refresh in between) opens the stub again without it and answers from the rest, degraded; with
+ * every shard gone, a clean error. Loopback only; skipped without xapian-tcpsrv. */
+static void test_searcher_survives_a_shard_dying_between_searches(void **state)
+{
+    (void)state;
+    if (system("command -v xapian-tcpsrv >/dev/null 2>&1") != 0) {
+        skip();
+        return;
+    }
+    char *dir = make_tmpdir();
+    char root[512], stub[600], w1[600], w2[600], text[1024];
+    snprintf(root, sizeof root, "%s/index", dir);
+    snprintf(stub, sizeof stub, "%s/remote.stub", dir);
+    snprintf(w1, sizeof w1, "%s/a.warc", dir);
+    snprintf(w2, sizeof w2, "%s/b.warc", dir);
+    write_warc(w1, "alpha.example", "heron", 4);
+    write_warc(w2, "beta.example", "otter", 6);
+    char *s1 = NULL, *s2 = NULL, *err = NULL;
+    const char *b1[] = {w1}, *b2[] = {w2};
+    assert_int_equal(shards_build_batch(root, b1, 1, NULL, &s1, NULL, &err), CH_OK);
+    assert_int_equal(shards_build_batch(root, b2, 1, NULL, &s2, NULL, &err), CH_OK);
+    unsigned p1 = dead_port(), p2 = dead_port();
+    pid_t t1 = start_tcpsrv(s1, p1), t2 = start_tcpsrv(s2, p2);
+    if (t1 < 0 || t2 < 0) {
+        stop_tcpsrv(t1);
+        stop_tcpsrv(t2);
+        fail_msg("xapian-tcpsrv did not start");
+    }
+    snprintf(text, sizeof text, "remote 127.0.0.1:%u\nremote 127.0.0.1:%u\n", p1, p2);
+    write_file(stub, text);
+
+    idx_searcher *se = NULL;
+    assert_int_equal(idx_searcher_open(stub, &se, &err), CH_OK);
+    idx_search_params sp = {.query = "otter", .page = 1};
+    idx_results r;
+    assert_int_equal(idx_search(se, &sp, &r), CH_OK);
+    assert_false(r.degraded);
+    assert_int_equal(r.n_results, 6);
+    idx_results_free(&r);
+    unsigned long docs = 0;
+    char *date = NULL;
+    assert_int_equal(idx_searcher_info(se, &docs, &date), CH_OK);
+    assert_int_equal(docs, 10);
+    free(date);
+
+    stop_tcpsrv(t1);
+    assert_int_equal(idx_search(se, &sp, &r), CH_OK);
+    assert_true(r.degraded);
+    assert_int_equal(r.n_results, 6);
+    idx_results_free(&r);
+    sp.query = "heron"; /* only on the dead shard */
+    assert_int_equal(idx_search(se, &sp, &r), CH_OK);
+    assert_true(r.degraded);
+    assert_int_equal(r.n_results, 0);
+    idx_results_free(&r);
+    assert_int_equal(idx_searcher_info(se, &docs, &date), CH_OK);
+    assert_int_equal(docs, 6);
+    free(date);
+
+    stop_tcpsrv(t2);
+    sp.query = "otter";
+    assert_int_equal(idx_search(se, &sp, &r), CH_ERR_IO);
+    assert_int_equal(r.n_results, 0);
+    assert_non_null(strstr(idx_searcher_error(se), "none of the 2 databases"));
+    idx_searcher_close(se);
+
+    free(s1);
+    free(s2);
+    rm_rf(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -711,6 +835,7 @@ int main(void)
         cmocka_unit_test(test_compact_failures),
         cmocka_unit_test(test_open_available_leaves_out_a_dead_shard),
         cmocka_unit_test(test_open_available_missing_local_and_nested_stubs),
+        cmocka_unit_test(test_searcher_survives_a_shard_dying_between_searches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

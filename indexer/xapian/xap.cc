@@ -346,11 +346,18 @@ xap_status xap_db_open_remote(const char *host, unsigned port, unsigned timeout_
     xap_status st = guard(buf, [&]() -> xap_status {
         if (!host || !*host || port < 1 || port > 65535)
             return bad_arg(buf, "xap_db_open_remote: no host or a port outside 1..65535");
+#ifdef XAPIAN_HAS_REMOTE_BACKEND
         std::unique_ptr<xap_db> h(new xap_db());
         h->db = Xapian::Remote::open(host, port, static_cast<useconds_t>(timeout_ms),
                                      static_cast<useconds_t>(connect_timeout_ms));
         *out = h.release();
         return XAP_OK;
+#else
+        (void)timeout_ms;
+        (void)connect_timeout_ms;
+        set_err(buf, "xap_db_open_remote: this Xapian has no remote backend");
+        return XAP_ERR_OTHER;
+#endif
     });
     if (st != XAP_OK)
         hand_back_err(buf, errmsg);

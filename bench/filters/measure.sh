@@ -2,91 +2,140 @@
 # Measure the page classifier (chouette classify --json) on the labelled pages and on real
 # documentation. Numbers in docs/FILTERS.md come from this script.
 #
-#   bench/filters/measure.sh [--check] [--docs] [--half tune|heldout|all]
+#   bench/filters/measure.sh [--check] [--docs] [--set S]... [--half H]
 #
 #   CHOUETTE   the binary (default: bin/chouette, else build/bin/chouette)
 #   --check    exit 1 when a target is missed (used by tests/integration/test_classify_labelled.sh)
 #   --docs     also run over the real documentation (Python 3.11 HTML docs, French LibreOffice
 #              help, Debian handbook) and report how many pages each mode hides
-#   --half H   which labelled half to report with targets (default: all; both halves are
-#              always printed)
+#   --set S    a set whose targets are checked (repeat for several): tune, heldout, labelled
+#              (= tune + heldout, tests/fixtures/labelled) or independent
+#              (tests/fixtures/labelled-independent, hand-written pages that share no sentence
+#              with the pools of gen_labelled.py). Default: labelled and independent.
+#              Every set is always printed.
+#   --half H   old spelling of --set (all = labelled)
 #
-# Targets (issue "Child-safe filtering"): junior hides >= 99 % of adult and >= 95 % of every
-# other category it hides; school hides <= 1 % of safe pages and none of sex-ed, health,
-# biology or history; on the real docs school hides none and junior < 0.5 %.
+# For each set, per label and per language (fr, en, both): how many pages school and junior
+# hide. Targets (issue "Child-safe filtering"), checked per set AND per language: junior hides
+# >= 99 % of adult and >= 95 % of every other category it hides; school hides <= 1 % of safe
+# pages and none of sex-ed, health, biology or history; on the real docs school hides none and
+# junior < 0.5 %.
 set -eu
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 CHOUETTE=${CHOUETTE:-}
 if [ -z "$CHOUETTE" ]; then
     if [ -x "$TOP/bin/chouette" ]; then CHOUETTE=$TOP/bin/chouette; else CHOUETTE=$TOP/build/bin/chouette; fi
 fi
-CHECK=0 DOCS=0 HALF=all
+CHECK=0 DOCS=0 SETS=
 while [ $# -gt 0 ]; do
     case $1 in
     --check) CHECK=1 ;;
     --docs) DOCS=1 ;;
-    --half) HALF=$2; shift ;;
-    *) echo "usage: $0 [--check] [--docs] [--half tune|heldout|all]" >&2; exit 2 ;;
+    --set | --half)
+        [ $# -ge 2 ] || { echo "$0: $1 needs a value" >&2; exit 2; }
+        case $2 in
+        all) SETS="$SETS labelled" ;;
+        tune | heldout | labelled | independent) SETS="$SETS $2" ;;
+        *) echo "$0: unknown set $2 (tune, heldout, labelled, independent)" >&2; exit 2 ;;
+        esac
+        shift ;;
+    *) echo "usage: $0 [--check] [--docs] [--set tune|heldout|labelled|independent]..." >&2; exit 2 ;;
     esac
     shift
 done
+[ -n "$SETS" ] || SETS="labelled independent"
 LAB=$TOP/tests/fixtures/labelled
+IND=$TOP/tests/fixtures/labelled-independent
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
 # Exit status 1 from classify only means some file failed; the report counts those.
-find "$LAB" -name '*.html' | LC_ALL=C sort >"$TMP/files"
+{ find "$LAB" -name '*.html'; find "$IND" -name '*.html'; } | LC_ALL=C sort >"$TMP/files"
 xargs "$CHOUETTE" classify --json --lists "$TOP/data/lists" --policy "$TOP/data/policies.ini" \
     <"$TMP/files" >"$TMP/labelled.jsonl" || true
 
 rc=0
-python3 - "$TMP/labelled.jsonl" "$LAB" "$CHECK" "$HALF" <<'EOF' || rc=1
-import json, sys
-path, lab, check, half_sel = sys.argv[1], sys.argv[2], sys.argv[3] == "1", sys.argv[4]
+python3 - "$TMP/labelled.jsonl" "$LAB" "$IND" "$CHECK" "$SETS" <<'EOF' || rc=1
+import json, os, sys
+path, lab, ind, check, sets_sel = sys.argv[1:6]
+check, sets_sel = check == "1", sets_sel.split()
 SCHOOL = {"adult", "violence", "gambling", "drugs", "hate", "weapons", "dating"}
 JUNIOR = SCHOOL | {"shopping", "chat"}
-rows = []
+NOSCHOOL = ("safe-sexed", "safe-health", "safe-biology", "safe-history")
+rows = []  # (set, label, lang, hidden_in, json)
 for line in open(path):
     o = json.loads(line)
-    rel = o["file"][len(lab) + 1:]
-    half, label = rel.split("/")[0], rel.split("/")[1]
-    rows.append((half, label, o.get("hidden_in"), o))
-failed = [r for r in rows if r[2] is None]
+    f = o["file"]
+    if f.startswith(ind + "/"):
+        label, name = f[len(ind) + 1:].split("/")[:2]
+        half = "independent"
+    else:
+        half, label, name = f[len(lab) + 1:].split("/")[:3]
+    rows.append((half, label, name.split("-")[0], o.get("hidden_in"), o))
+failed = [r for r in rows if r[3] is None]
+SETS = {"tune": ("tune",), "heldout": ("heldout",), "labelled": ("tune", "heldout"),
+        "independent": ("independent",)}
+
 def share(sel, mode):
-    n = len(sel)
-    k = sum(1 for r in sel if mode in (r[2] or []))
-    return k, n
-ok = True
-for h in ("tune", "heldout", "all"):
-    sel_h = [r for r in rows if h == "all" or r[0] == h]
-    print("== %s (%d pages)" % (h, len(sel_h)))
-    print("  %-14s %12s %12s" % ("label", "school hides", "junior hides"))
-    for label in sorted({r[1] for r in sel_h}):
-        sel = [r for r in sel_h if r[1] == label]
-        ks, n = share(sel, "school")
-        kj, _ = share(sel, "junior")
-        print("  %-14s %5d/%-3d %3.0f%% %5d/%-3d %3.0f%%" % (label, ks, n, 100 * ks / n, kj, n, 100 * kj / n))
-        if h != half_sel:
-            continue
+    return sum(1 for r in sel if mode in (r[3] or [])), len(sel)
+
+def cell(sel, mode):
+    k, n = share(sel, mode)
+    return "%3d/%-3d %4.0f%%" % (k, n, 100 * k / n) if n else "%13s" % "-"
+
+def misses(sel):
+    """Targets missed by the pages sel (one set, one or both languages)."""
+    out = []
+    for label in sorted({r[1] for r in sel}):
+        s = [r for r in sel if r[1] == label]
+        kj, n = share(s, "junior")
+        ks, _ = share(s, "school")
         if label == "adult" and kj / n < 0.99:
-            ok = False; print("  MISS: junior catches %.1f%% of adult (< 99%%)" % (100 * kj / n))
+            out.append("junior catches %d/%d of adult (< 99%%)" % (kj, n))
         elif label in JUNIOR and label != "adult" and kj / n < 0.95:
-            ok = False; print("  MISS: junior catches %.1f%% of %s (< 95%%)" % (100 * kj / n, label))
-        if label in ("safe-sexed", "safe-health", "safe-biology", "safe-history") and ks:
-            ok = False; print("  MISS: school hides %d %s page(s)" % (ks, label))
-    safe = [r for r in sel_h if r[1].startswith("safe-")]
+            out.append("junior catches %d/%d of %s (< 95%%)" % (kj, n, label))
+        if label in NOSCHOOL and ks:
+            out.append("school hides %d %s page(s)" % (ks, label))
+    safe = [r for r in sel if r[1].startswith("safe-")]
     ks, n = share(safe, "school")
-    kj, _ = share(safe, "junior")
-    print("  %-14s %5d/%-3d %3.1f%% %5d/%-3d %3.1f%%" % ("ALL SAFE", ks, n, 100 * ks / n, kj, n, 100 * kj / n))
-    if h == half_sel and ks / n > 0.01:
-        ok = False; print("  MISS: school hides %.1f%% of safe pages (> 1%%)" % (100 * ks / n))
+    if n and ks / n > 0.01:
+        out.append("school hides %d/%d safe pages (> 1%%)" % (ks, n))
+    return out
+
+ok = True
+for name in ("tune", "heldout", "labelled", "independent"):
+    sel_h = [r for r in rows if r[0] in SETS[name]]
+    if not sel_h:
+        continue
+    print("== %s (%d pages)%s" % (name, len(sel_h), "  [targets checked]" if name in sets_sel else ""))
+    print("  %-14s %-13s %-13s %-13s   %-13s %-13s %-13s" % (
+        "label", "school fr", "school en", "school all", "junior fr", "junior en", "junior all"))
+    groups = [(label, [r for r in sel_h if r[1] == label]) for label in sorted({r[1] for r in sel_h})]
+    groups.append(("ALL HIDDEN", [r for r in sel_h if r[1] in JUNIOR]))
+    groups.append(("ALL SAFE", [r for r in sel_h if r[1].startswith("safe-")]))
+    for label, sel in groups:
+        fr = [r for r in sel if r[2] == "fr"]
+        en = [r for r in sel if r[2] == "en"]
+        print("  %-14s %s %s %s   %s %s %s" % (label, cell(fr, "school"), cell(en, "school"),
+              cell(sel, "school"), cell(fr, "junior"), cell(en, "junior"), cell(sel, "junior")))
     for r in sel_h:
-        if r[1].startswith("safe-") and r[2]:
-            print("    safe page hidden in %s: %s/%s %s" % (",".join(r[2]), r[0], r[1], r[3]["categories"]))
+        if r[1] in JUNIOR and "junior" not in (r[3] or []):
+            print("    missed in junior: %s %s %s" % (r[1], os.path.basename(r[4]["file"]), r[4]["categories"]))
+    for r in sel_h:
+        if r[1].startswith("safe-") and r[3]:
+            print("    safe page hidden in %s: %s %s %s" % (",".join(r[3]), r[1],
+                  os.path.basename(r[4]["file"]), r[4]["categories"]))
+    for lang in ("fr", "en", "all"):
+        m = misses([r for r in sel_h if lang == "all" or r[2] == lang])
+        print("  targets %-3s: %s" % (lang, "met" if not m else "MISSED: " + "; ".join(m)))
+        if m and name in sets_sel:
+            ok = False
+            for x in m:
+                print("  MISS (%s, %s): %s" % (name, lang, x))
 if failed:
     ok = False
     print("classify failed on %d file(s)" % len(failed))
-print("labelled targets:", "met" if ok else "MISSED")
+print("labelled targets (%s, per language):" % "+".join(sets_sel), "met" if ok else "MISSED")
 sys.exit(0 if ok or not check else 1)
 EOF
 

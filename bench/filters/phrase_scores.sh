@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Per-category phrase scores and the rules that fired, for tuning the phrase lists on
+# tests/fixtures/labelled/tune/ (never on labelled-independent/). Usage:
+#   bench/filters/phrase_scores.sh FILE...      (BUILD=build-NAME, default build-bench)
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=${BUILD:-build-bench}
+make --no-print-directory -s -C "$top" BUILD="$build" "$build/libchouette.a" >/dev/null
+cc -std=c11 -O2 -I"$top" -D_GNU_SOURCE $(pkg-config --cflags libxml-2.0) -o "$top/$build/phrase_scores" \
+    "$top/bench/filters/phrase_scores.c" "$top/$build/libchouette.a" -lstdc++ \
+    $(pkg-config --libs libpcre2-8 libidn2 inih libxml-2.0 jansson xapian-core 2>/dev/null || true) -lz -lm
+"$top/$build/phrase_scores" "$top/data/lists/phrases" "$@"

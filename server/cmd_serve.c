@@ -21,7 +21,10 @@ static const char help_text[] =
     "  --listen ADDR:PORT address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
     "  --config FILE      configuration; its [serve] section: lock_mode, host_modes,\n"
     "                     host_sites, cors_origins, frame_ancestors, public_url, threads,\n"
-    "                     connection_timeout_s, policy_override (see docs/API.md)\n"
+    "                     connection_timeout_s, max_connections, max_connections_per_ip,\n"
+    "                     rate_limit, rate_limit_burst, rate_limit_exempt,\n"
+    "                     rate_limit_proxies, rate_limit_table, policy_override\n"
+    "                     (see docs/API.md)\n"
     "  --lock-mode MODE   web, school or junior for every request: mode= and safe=off are\n"
     "                     then ignored\n\n"
     "Nothing about a request is logged or written to disk. Stops cleanly on SIGTERM/SIGINT;\n"
@@ -98,10 +101,17 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "chouette serve: %s\n", err);
         goto out;
     }
-    long threads = 0, timeout = 0;
+    long threads = 0, timeout = 0, conns = 0, per_ip = 0;
     if (!serve_number(cfg, "threads", SRV_MAX_THREADS, &threads) ||
-        !serve_number(cfg, "connection_timeout_s", 3600, &timeout))
+        !serve_number(cfg, "connection_timeout_s", 3600, &timeout) ||
+        !serve_number(cfg, "max_connections", SRV_MAX_CONNECTION_LIMIT, &conns) ||
+        !serve_number(cfg, "max_connections_per_ip", SRV_MAX_CONNECTION_LIMIT, &per_ip))
         goto out;
+    srv_rl_config rate;
+    if (srv_rl_config_from_cfg(&rate, cfg, err, sizeof err) != CH_OK) {
+        fprintf(stderr, "chouette serve: %s\n", err);
+        goto out;
+    }
     if (!listen)
         listen = cfg_get(cfg, "serve", "listen");
     if (!listen)
@@ -168,6 +178,9 @@ int cmd_serve(int argc, char **argv)
                           .db_path = db,
                           .threads = (unsigned)threads,
                           .timeout_s = (unsigned)timeout,
+                          .max_connections = (unsigned)conns,
+                          .max_connections_per_ip = (unsigned)per_ip,
+                          .ratelimit = &rate,
                           .filters = box,
                           .filter_paths = &fpaths};
     ch_status st = srv_http_run(&s, &hc, &stop, err, sizeof err);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,6 +27,7 @@ typedef struct {
     const srv_server *srv;
     const srv_http_config *cfg;
     char *csp;
+    srv_ratelimit *rl; /* NULL: no rate limit */
     worker_slot slots[SRV_MAX_THREADS + 2];
 } http_ctx;
 
@@ -38,6 +40,7 @@ typedef struct {
     char key[64]; /* the form field being received */
     buf_t value;  /* its value so far (MHD hands long values over in pieces) */
     bool have_field;
+    unsigned retry_after; /* the rate limiter refused this request: seconds to wait */
 } req_state;
 
 static double since(const struct timespec *a, const struct timespec *b)
@@ -176,6 +179,49 @@ static bool add_headers(http_ctx *c, struct MHD_Response *resp, const srv_respon
     return ok;
 }
 
+static uint64_t monotonic_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000u + (uint64_t)t.tv_nsec / 1000000u;
+}
+
+/* Count this request against its client's bucket: 0 when it may proceed, else the seconds
+ * for Retry-After. The address lives on the stack for the length of this call only. */
+static unsigned rate_check(http_ctx *c, struct MHD_Connection *conn)
+{
+    if (!c->rl)
+        return 0;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    struct sockaddr_storage client;
+    if (!ci || !srv_ratelimit_client(
+                   c->rl, ci->client_addr,
+                   MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For"), &client))
+        return 0;
+    return srv_ratelimit_check(c->rl, (const struct sockaddr *)&client, monotonic_ms());
+}
+
+/* Raise the soft limit of open files to what `want` connections need; returns how many
+ * connections the limit allows (want, or fewer when the hard limit is lower). */
+static unsigned fit_open_files(unsigned want)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return want;
+    rlim_t need = (rlim_t)want + SRV_SPARE_FDS;
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
+        rlim_t old = rl.rlim_cur;
+        rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need ? need : rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+            rl.rlim_cur = old;
+    }
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need)
+        return rl.rlim_cur > 2 * SRV_SPARE_FDS ? (unsigned)(rl.rlim_cur - SRV_SPARE_FDS)
+                                               : SRV_SPARE_FDS;
+    return want;
+}
+
 static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char *url,
                               const char *method, const char *version, const char *upload_data,
                               size_t *upload_data_size, void **con_cls)
@@ -190,7 +236,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
         srv_params_init(&r->params);
         buf_init(&r->value, SRV_MAX_POST_BYTES);
         r->is_post = strcmp(method, "POST") == 0;
-        if (r->is_post) {
+        r->retry_after = rate_check(c, conn);
+        if (r->is_post && !r->retry_after) {
             r->pp = MHD_create_post_processor(conn, 1024, post_field, r);
             if (!r->pp)
                 r->unsupported = true;
@@ -203,7 +250,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
         if (r->body_bytes > SRV_MAX_POST_BYTES)
             r->too_large = true;
         else if (r->pp && MHD_post_process(r->pp, upload_data, *upload_data_size) != MHD_YES)
-            r->unsupported = true;
+            r->unsupported = true; /* no pp when rate limited: the body is read and dropped */
         *upload_data_size = 0;
         return MHD_YES;
     }
@@ -242,7 +289,10 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
     }
     srv_response sr;
     srv_response_init(&sr);
-    srv_handle(&view, my_searcher(c), &req, &sr);
+    if (r->retry_after)
+        srv_handle_rate_limited(&view, &req, &sr);
+    else
+        srv_handle(&view, my_searcher(c), &req, &sr);
     srv_params_free(&all);
 
     size_t len = 0;
@@ -251,7 +301,10 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
         sr.static_body ? MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_PERSISTENT)
                        : MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
     enum MHD_Result ret = MHD_NO;
-    if (resp && add_headers(c, resp, &sr))
+    char wait[16];
+    snprintf(wait, sizeof wait, "%u", r->retry_after);
+    if (resp && add_headers(c, resp, &sr) &&
+        (!r->retry_after || MHD_add_response_header(resp, "Retry-After", wait) == MHD_YES))
         ret = MHD_queue_response(conn, sr.status, resp);
     if (resp)
         MHD_destroy_response(resp);
@@ -330,15 +383,30 @@ ch_status srv_http_run(const srv_server *s, const srv_http_config *cfg, const si
     if (threads > SRV_MAX_THREADS)
         threads = SRV_MAX_THREADS;
     unsigned timeout = cfg->timeout_s ? cfg->timeout_s : SRV_CONNECTION_TIMEOUT_S;
+    unsigned conns = cfg->max_connections ? cfg->max_connections : SRV_CONNECTION_LIMIT;
+    unsigned per_ip =
+        cfg->max_connections_per_ip ? cfg->max_connections_per_ip : SRV_PER_IP_CONNECTION_LIMIT;
+    unsigned fit = fit_open_files(conns);
+    if (fit < conns) {
+        fprintf(stderr,
+                "chouette serve: open files limited by the system: at most %u connections "
+                "(max_connections %u; raise LimitNOFILE)\n",
+                fit, conns);
+        conns = fit;
+    }
+    if (cfg->ratelimit &&
+        (st = srv_ratelimit_new(cfg->ratelimit, monotonic_ms(), &c->rl)) != CH_OK) {
+        snprintf(err, errlen, "rate limiter: %s", ch_status_str(st));
+        goto out;
+    }
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | (v6 ? MHD_USE_IPv6 : 0);
-    d = MHD_start_daemon(flags, 0, NULL, NULL, answer, c, MHD_OPTION_SOCK_ADDR,
-                         (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
-                         (unsigned int)(threads > 1 ? threads : 0), MHD_OPTION_CONNECTION_LIMIT,
-                         (unsigned int)SRV_CONNECTION_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-                         (unsigned int)SRV_PER_IP_CONNECTION_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT,
-                         timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SRV_CONNECTION_MEMORY,
-                         MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
-                         MHD_OPTION_NOTIFY_COMPLETED, request_done, c, MHD_OPTION_END);
+    d = MHD_start_daemon(
+        flags, 0, NULL, NULL, answer, c, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(threads > 1 ? threads : 0),
+        MHD_OPTION_CONNECTION_LIMIT, conns, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
+        MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)SRV_CONNECTION_MEMORY, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
+        MHD_OPTION_NOTIFY_COMPLETED, request_done, c, MHD_OPTION_END);
     if (!d) {
         snprintf(err, errlen, "cannot listen on %s (address in use or not available)", cfg->listen);
         st = CH_ERR_IO;
@@ -379,6 +447,7 @@ out:
     for (size_t i = 0; i < sizeof c->slots / sizeof c->slots[0]; i++)
         if (c->slots[i].searcher)
             idx_searcher_close(c->slots[i].searcher);
+    srv_ratelimit_free(c->rl);
     free(c->csp);
     free(c);
     return st;

@@ -493,6 +493,19 @@ static void plain_error(const srv_server *s, const srv_request *req, srv_respons
     error_page(s, &q, r, status, key, NULL);
 }
 
+void srv_handle_rate_limited(const srv_server *s, const srv_request *req, srv_response *r)
+{
+    srv_query q;
+    srv_refusal why;
+    srv_resolve_query(s, req, &q, &why); /* even when refused, q has the language and mode */
+    if (req->path && strncmp(req->path, "/api/", 5) == 0)
+        json_error(r, 429, srv_i18n_get(s->i18n[q.lang], "error_rate_limited"));
+    else
+        error_page(s, &q, r, 429, "error_rate_limited", NULL);
+    srv_query_free(&q);
+    srv_stats_record_status(s->stats, r->status);
+}
+
 static void route_opensearch(const srv_server *s, const srv_request *req, srv_response *r)
 {
     char host[SRV_MAX_HOSTNAME + 3];

@@ -183,6 +183,11 @@ const void *srv_response_body(const srv_response *r, size_t *len);
  * when even the error page cannot be built, the body is empty and the status 500. */
 void srv_handle(const srv_server *s, void *h, const srv_request *req, srv_response *resp);
 
+/* Answer a request the rate limiter refused (server/ratelimit.h): 429, a JSON error under
+ * /api/, else the error page in the request's language and mode. The caller adds
+ * Retry-After. */
+void srv_handle_rate_limited(const srv_server *s, const srv_request *req, srv_response *resp);
+
 /* The security headers sent with every response, as name/value pairs terminated by NULLs;
  * csp is the Content-Security-Policy value built for options o (a malloc'd string the caller
  * frees). NULL on allocation failure. */

@@ -460,6 +460,153 @@ PAGE = """<!DOCTYPE html>
 """
 
 
+# Second set of French pools (added with the independent set, tests/fixtures/labelled-independent,
+# to tune the French lists on more kinds of site: escort ads, hentai, turf, crypto casinos,
+# research chemicals, incel forums, hunting rifles, sugar dating, second-hand marketplaces, IRC...).
+# Written by hand for Chouette. Drawn with their own seed, so the pages above do not change;
+# pages are named fr-xNN.html and alternate between tune/ and heldout/ like the others.
+EXTRA_FR = {
+    "adult": {"nav": "Accueil | Vidéos | Photos | Catégories | Modèles | Connexion",
+              "titles": ["Escortes et massages à domicile", "Hentai et mangas X", "Boutique de sextoys",
+                         "Biographie de hardeuses", "Fétichisme et domination"],
+              "body": ["Escorte indépendante, 25 ans, reçoit en appartement pour des moments très câlins.",
+                       "Massage naturiste avec finition, discrétion assurée, tarifs sur demande.",
+                       "Des milliers d'images hentai non censurées où les héroïnes se font sauter.",
+                       "Vibromasseurs, menottes et plugs anaux livrés en emballage discret.",
+                       "Cette hardeuse a tourné plus de 300 scènes, découvre ses meilleures vidéos de baise.",
+                       "Domination, fessées et bondage : les vidéos de soumises les plus chaudes.",
+                       "Elle écarte les cuisses et montre sa chatte rasée à la caméra.",
+                       "Un mec bien monté la pénètre dans toutes les positions.",
+                       "Galerie de photos de filles à poil prises par leurs copains.",
+                       "Site pornographique réservé aux adultes, la suite est explicite.",
+                       "Les meilleures pipes et éjacs de la semaine, votées par les membres.",
+                       "Jeux de rôle coquins en direct avec des modèles dénudées."]},
+    "violence": {"nav": "Accueil | Galerie | Vidéos | Forum | Classement",
+                 "titles": ["Combats de chiens clandestins", "Photos d'accidents sans censure",
+                            "Fans des tueries de masse", "Le coin des sadiques", "Vidéos de guerre brutes"],
+                 "body": ["Les paris sont ouverts pour le combat de pitbulls de ce soir, jusqu'à la mort.",
+                          "Photos des victimes de l'accident, corps broyés et membres arrachés.",
+                          "Le tireur est un héros : relisez son manifeste et le décompte de ses victimes.",
+                          "Les membres postent des photos de chats qu'ils ont martyrisés.",
+                          "Un prisonnier de guerre abattu à bout portant, les images ne sont pas floutées.",
+                          "Qui fera mieux que lui ? Le prochain massacre doit dépasser son score.",
+                          "Comment frapper quelqu'un pour qu'il ne se relève jamais.",
+                          "Vidéos de lapidation et de pendaison récupérées sur les réseaux.",
+                          "Le sang coule à flots dans cette compilation de bastons de supporters.",
+                          "Un otage se fait trancher la gorge devant la caméra."]},
+    "gambling": {"nav": "Accueil | Courses | Paris | Promotions | Mon compte | Dépôt",
+                 "titles": ["Turf : le quinté du jour", "Casino crypto", "Paris e-sport",
+                            "Bingo en ligne", "Grilles de loto gagnantes"],
+                 "body": ["Notre tocard du jour dans le quinté, jouez-le en couplé gagnant.",
+                          "Déposez vos bitcoins et jouez au crash, au dice et aux slots sans vérification.",
+                          "Misez sur la finale de League of Legends, cote de 2,10 sur l'équipe favorite.",
+                          "Le bingo en ligne avec cartons à 50 centimes et un gros lot chaque heure.",
+                          "Notre logiciel calcule les grilles de loto qui ont le plus de chances de sortir.",
+                          "Encaissez vos gains en cash-out avant la fin du match.",
+                          "Un cashback de 10 % sur vos pertes de la semaine.",
+                          "Parieurs, retrouvez nos tuyaux pour le Prix d'Amérique.",
+                          "Inscrivez-vous avec le code partenaire pour un pari gratuit de 20 €.",
+                          "Tentez le tout pour le tout au vidéo poker."]},
+    "drugs": {"nav": "Accueil | Produits | Conseils | Avis | Livraison",
+              "titles": ["Research chemicals en vente", "Protoxyde d'azote pas cher", "Recette du lean",
+                         "Fabriquer son haschich", "Médicaments sans ordonnance pour planer"],
+              "body": ["Nouveaux cannabinoïdes de synthèse et dérivés de cathinone, pureté 99 %.",
+                       "Bonbonnes de proto livrées le soir même pour vos soirées, ballons offerts.",
+                       "Mélange le sirop codéiné avec du soda pour une bonne purple drank.",
+                       "Extraire le pollen au tamis puis le presser pour faire ton propre haschich.",
+                       "Quels cachets prendre pour être bien perché sans ordonnance ?",
+                       "Dosage conseillé pour une première prise de 3-MMC.",
+                       "La meilleure façon de sniffer une trace sans s'abîmer le nez.",
+                       "Livraison express de cannabis à domicile par coursier, commande sur messagerie.",
+                       "Les champis frais se conservent au frigo, on en prend deux grammes pour un bon trip.",
+                       "Vapote du THC sans que tes parents sentent l'odeur."]},
+    "hate": {"nav": "Accueil | Articles | Vidéos | Forum | Soutenir",
+             "titles": ["Le forum des incels", "Le complot juif mondial", "Stop à la propagande LGBT",
+                        "Négationnisme : les vidéos", "Défense de la race"],
+             "body": ["Les femmes sont des objets inférieurs qui méritent d'être punies.",
+                      "La finance juive tire les ficelles de toutes les guerres depuis deux siècles.",
+                      "Les homos sont des pervers qui veulent corrompre nos enfants.",
+                      "Les six millions sont un chiffre inventé, la vidéo le prouve.",
+                      "Le métissage est un crime contre notre race.",
+                      "Les Arabes sont tous des voleurs et des violeurs.",
+                      "Interdisons aux Noirs de se marier avec nos femmes.",
+                      "Les juifs sont la racine de tous les maux de l'humanité.",
+                      "Hitler avait raison sur bien des points, lisez son livre.",
+                      "Les migrants sont des rats qui se répandent dans nos villes."]},
+    "weapons": {"nav": "Accueil | Carabines | Arbalètes | Accessoires | Panier",
+                "titles": ["Carabines de chasse sans licence", "Arbalètes puissantes",
+                           "Shockers et matraques électriques", "Modérateurs de son", "Grenades et détonateurs"],
+                "body": ["Carabine de chasse calibre 308 vendue sans permis de chasser ni licence.",
+                         "Arbalète de 175 livres capable de traverser une porte, idéale pour se défendre.",
+                         "Matraque électrique de 5 millions de volts, envoi sans contrôle d'identité.",
+                         "Silencieux vissable pour pistolet, le tir devient presque inaudible.",
+                         "Grenades inertes faciles à réactiver avec notre kit de détonateurs.",
+                         "Munitions perforantes qui traversent les gilets pare-balles.",
+                         "Achetez un revolver à barillet et ses balles sans déclaration.",
+                         "Fusil de précision avec lunette pour tirer à 800 mètres.",
+                         "Comment scier le canon d'un fusil pour le cacher sous un manteau.",
+                         "Poignards, dagues et étoiles de lancer pour le combat."]},
+    "dating": {"nav": "Accueil | Profils | Recherche | Abonnement | Se connecter",
+               "titles": ["Rencontres gay", "Sugar daddy", "Rencontres selon ton signe",
+                          "Célibataires diplômés", "Rencontres à la campagne"],
+               "body": ["L'appli pour les hommes qui aiment les hommes, les profils les plus proches en premier.",
+                        "Jeunes femmes cherchent homme aisé pour relation généreuse et sorties chic.",
+                        "Trouvez votre partenaire idéal grâce à la compatibilité astrologique.",
+                        "Des célibataires cadres et diplômés pour une relation à long terme.",
+                        "Agriculteurs et femmes de la campagne cherchent l'amour.",
+                        "Likez les profils qui vous plaisent et recevez un message quand vous matchez.",
+                        "Premier rendez-vous : nos conseils pour réussir votre date.",
+                        "Votre prochain amour vous attend, inscrivez-vous en deux minutes.",
+                        "Profils vérifiés par selfie pour des rencontres en toute confiance.",
+                        "Abonnement premium : messages illimités et visibilité boostée."]},
+    "shopping": {"nav": "Accueil | Vendre | Acheter | Catégories | Mes favoris | Mon panier",
+                 "titles": ["Vide-dressing en ligne", "Comparateur de prix", "Meubles et déco",
+                            "Box mensuelle", "Pièces auto pas chères"],
+                 "body": ["Vendez vos vêtements en ligne, l'acheteur paie et vous expédiez le colis.",
+                          "Comparez les prix de 300 marchands et trouvez l'offre la moins chère.",
+                          "Canapé d'angle trois places à 499 € au lieu de 799 €, livraison à domicile.",
+                          "Abonnez-vous à notre box beauté, résiliable à tout moment.",
+                          "Plaquettes de frein à prix usine, expédiées sous 24 heures.",
+                          "Ajouter à mes favoris ou acheter maintenant.",
+                          "Payez en toute sécurité, votre argent est protégé jusqu'à la réception.",
+                          "Réductions exclusives pour les membres, jusqu'à moins 60 %.",
+                          "Suivez votre livraison et notez le vendeur à la réception.",
+                          "Garantie satisfait ou remboursé et retours offerts."]},
+    "chat": {"nav": "Accueil | Canaux | Utilisateurs | Connexion | Aide",
+             "titles": ["Client IRC web", "Chat ados", "Chat vocal aléatoire",
+                        "Discuter avec un ami virtuel", "Chat par ville"],
+             "body": ["Connecte-toi au réseau IRC depuis ton navigateur, tape /join pour entrer dans un canal.",
+                      "Le chat des 13-17 ans pour se faire des potes et parler de tout.",
+                      "Appuie sur le bouton et tu parles au micro avec un inconnu au hasard.",
+                      "Ton ami virtuel te répond à toute heure et se souvient de tes confidences.",
+                      "Discute avec des gens de ta ville, choisis ton département.",
+                      "Invite tes amis dans ton groupe de discussion privé.",
+                      "Pas de compte à créer, un pseudo suffit pour commencer à tchatter.",
+                      "Les utilisateurs connectés apparaissent dans la liste à droite.",
+                      "Tu peux ignorer un utilisateur qui t'embête avec la commande /ignore.",
+                      "Parle en vocal ou par écrit, c'est gratuit et anonyme."]},
+}
+EXTRA_COUNT = 8  # pages per label (French only)
+
+
+def write_extra(out):
+    rnd = random.Random(20261206)
+    n = 0
+    for label, pool in EXTRA_FR.items():
+        for i in range(EXTRA_COUNT):
+            n += 1
+            half = "tune" if i % 2 == 0 else "heldout"
+            title = pool["titles"][i % len(pool["titles"])]
+            sents = rnd.sample(pool["body"], rnd.randint(3, 5))
+            paras = "<nav>%s</nav>\n" % html.escape(pool["nav"])
+            paras += "\n".join("<p>%s</p>" % html.escape(s) for s in sents)
+            d = os.path.join(out, half, label)
+            os.makedirs(d, exist_ok=True)
+            with open(os.path.join(d, "fr-x%02d.html" % (i + 1)), "w") as f:
+                f.write(PAGE.format(lang="fr", title=html.escape(title), n=500 + n, paras=paras))
+    return n
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures/labelled"
     rnd = random.Random(20240601)
@@ -478,6 +625,7 @@ def main():
                 os.makedirs(d, exist_ok=True)
                 with open(os.path.join(d, "%s-%02d.html" % (lang, i + 1)), "w") as f:
                     f.write(PAGE.format(lang=lang, title=html.escape(title), n=n, paras=paras))
+    n += write_extra(out)
     print("wrote %d pages under %s" % (n, out))
 
 

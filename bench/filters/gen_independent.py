@@ -19,7 +19,7 @@ import sys
 import unicodedata
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gen_labelled import EXTRA_FR, POOLS  # noqa: E402
+from gen_labelled import EXTRA_EN, EXTRA_FR, POOLS  # noqa: E402
 
 SHINGLE = 5
 LANGS = ("fr", "en")
@@ -82,7 +82,8 @@ def main():
     for path in sorted(glob.glob(os.path.join(out, "pages-*.txt"))):
         pages += parse(path)
     pool_sh = set()
-    pools = [pool for langs in POOLS.values() for pool in langs.values()] + list(EXTRA_FR.values())
+    pools = [pool for langs in POOLS.values() for pool in langs.values()] + list(EXTRA_FR.values()) + list(
+        EXTRA_EN.values())
     for pool in pools:
         for s in pool["titles"] + pool["body"]:
             pool_sh |= shingles(s)

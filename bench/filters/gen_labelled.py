@@ -586,24 +586,150 @@ EXTRA_FR = {
                       "Tu peux ignorer un utilisateur qui t'embête avec la commande /ignore.",
                       "Parle en vocal ou par écrit, c'est gratuit et anonyme."]},
 }
-EXTRA_COUNT = 8  # pages per label (French only)
+# English counterpart of EXTRA_FR (same kinds of site, written separately by hand for Chouette),
+# for tuning chouette-en; pages en-xNN.html, own seed.
+EXTRA_EN = {
+    "adult": {"nav": "Home | Videos | Photos | Categories | Models | Log in",
+              "titles": ["Escorts and Home Massage", "Hentai and Adult Manga", "Sex Toy Store",
+                         "Porn Star Profiles", "Fetish and Domination"],
+              "body": ["Independent escort, 25, incall in her flat for very intimate moments.",
+                       "Sensual massage with a happy ending, discretion guaranteed.",
+                       "Thousands of uncensored hentai pics where the heroines get screwed.",
+                       "Vibrators, handcuffs and butt plugs shipped in discreet packaging.",
+                       "This porn star has shot over 300 scenes, see her best fuck videos.",
+                       "Domination, spanking and bondage: the hottest submissive sluts.",
+                       "She spreads her legs and shows her shaved pussy to the camera.",
+                       "A well hung stud pounds her in every position.",
+                       "Gallery of naked girls photographed by their boyfriends.",
+                       "Pornographic website for adults only, explicit material ahead.",
+                       "The week's best blowjobs and facials, voted by members.",
+                       "Kinky live role play with topless models."]},
+    "violence": {"nav": "Home | Gallery | Videos | Forum | Rankings",
+                 "titles": ["Underground Dog Fights", "Uncensored Crash Photos", "Mass Shooter Fan Page",
+                            "The Sadists' Corner", "Raw War Footage"],
+                 "body": ["Bets are open for tonight's pit bull fight, to the death.",
+                          "Photos of the crash victims, crushed bodies and torn off limbs.",
+                          "The shooter is a hero: reread his manifesto and his body count.",
+                          "Members post photos of cats they have tortured.",
+                          "A prisoner of war shot at point blank range, the footage is not blurred.",
+                          "Who will beat his score? The next massacre has to kill more.",
+                          "How to hit someone so that he never gets up again.",
+                          "Stoning and hanging videos pulled from social media.",
+                          "Blood flows in this compilation of football hooligan brawls.",
+                          "A hostage has his throat slit in front of the camera."]},
+    "gambling": {"nav": "Home | Racing | Betting | Offers | My account | Deposit",
+                 "titles": ["Horse Racing Tips", "Crypto Casino", "Esports Betting",
+                            "Online Bingo", "Winning Lottery Numbers"],
+                 "body": ["Our outsider of the day in the big race, back him each way.",
+                          "Deposit your bitcoin and play crash, dice and slots with no verification.",
+                          "Bet on the League of Legends final, odds of 2.10 on the favourites.",
+                          "Online bingo with 50 cent cards and a big prize every hour.",
+                          "Our software picks the lottery numbers most likely to come up.",
+                          "Cash out your winnings before the final whistle.",
+                          "10% cashback on your losses every week.",
+                          "Punters, get our tips for the Grand National.",
+                          "Sign up with the affiliate code for a free $20 bet.",
+                          "Go all in at video poker."]},
+    "drugs": {"nav": "Home | Products | Advice | Reviews | Shipping",
+              "titles": ["Research Chemicals for Sale", "Cheap Nitrous Tanks", "How to Make Lean",
+                         "Making Your Own Hash", "Pills to Get High Without a Prescription"],
+              "body": ["New synthetic cannabinoids and cathinone analogues, 99% purity.",
+                       "Nitrous tanks delivered the same night for your parties, free balloons.",
+                       "Mix the codeine syrup with soda for a proper purple drank.",
+                       "Sift the trichomes then press them to make your own hash.",
+                       "Which pills get you really high without a prescription?",
+                       "Recommended dose for your first time on 3-MMC.",
+                       "The best way to snort a line without wrecking your nose.",
+                       "Weed delivered to your door by courier, order on the app.",
+                       "Fresh shrooms keep in the fridge, two grams for a good trip.",
+                       "Vape THC without your parents smelling it."]},
+    "hate": {"nav": "Home | Articles | Videos | Forum | Support us",
+             "titles": ["The Incel Forum", "The Global Jewish Plot", "Stop LGBT Propaganda",
+                        "Holocaust Revisionism Videos", "Defend the Race"],
+             "body": ["Women are inferior objects who deserve to be punished.",
+                      "Jewish bankers have pulled the strings of every war for two centuries.",
+                      "Gays are perverts who want to corrupt our children.",
+                      "The six million is a made up number, this video proves it.",
+                      "Race mixing is a crime against our race.",
+                      "Arabs are all thieves and rapists.",
+                      "Ban blacks from marrying our women.",
+                      "The jews are the root of all evil in the world.",
+                      "Hitler was right about many things, read his book.",
+                      "Migrants are rats spreading through our cities."]},
+    "weapons": {"nav": "Home | Rifles | Crossbows | Accessories | Cart",
+                "titles": ["Hunting Rifles Without a Licence", "Powerful Crossbows",
+                           "Stun Guns and Electric Batons", "Sound Suppressors", "Grenades and Detonators"],
+                "body": ["308 calibre hunting rifle sold with no hunting licence needed.",
+                         "175 lb crossbow that goes through a door, ideal for self defence.",
+                         "5 million volt stun baton, shipped with no ID check.",
+                         "Screw-on silencer for pistols, the shot becomes almost silent.",
+                         "Inert grenades easy to make live again with our detonator kit.",
+                         "Armour piercing rounds that go through bulletproof vests.",
+                         "Buy a revolver and bullets with no registration.",
+                         "Sniper rifle with scope for shots at 800 metres.",
+                         "How to saw off a shotgun barrel to hide it under a coat.",
+                         "Daggers, dirks and throwing stars for combat."]},
+    "dating": {"nav": "Home | Profiles | Search | Membership | Log in",
+               "titles": ["Gay Dating", "Sugar Daddy Dating", "Dating by Star Sign",
+                          "Professional Singles", "Country Dating"],
+               "body": ["The app for men who like men, nearest profiles first.",
+                        "Young women seeking a wealthy man for a generous arrangement.",
+                        "Find your ideal partner through astrological compatibility.",
+                        "Graduate and professional singles for a long term relationship.",
+                        "Farmers and country girls looking for love.",
+                        "Like the profiles you fancy and get a message when you match.",
+                        "First date: our tips to make it go well.",
+                        "Your next love is waiting, join in two minutes.",
+                        "Selfie-verified profiles so you can meet with confidence.",
+                        "Premium membership: unlimited messages and a boosted profile."]},
+    "shopping": {"nav": "Home | Sell | Buy | Categories | Favourites | My basket",
+                 "titles": ["Preloved Fashion Marketplace", "Price Comparison", "Furniture and Homeware",
+                            "Monthly Subscription Box", "Cheap Car Parts"],
+                 "body": ["Sell your clothes online, the buyer pays and you post the parcel.",
+                          "Compare prices from 300 retailers and find the cheapest deal.",
+                          "Three-seater corner sofa for $499, was $799, home delivery.",
+                          "Subscribe to our beauty box, cancel any time.",
+                          "Brake pads at factory prices, dispatched within 24 hours.",
+                          "Add to favourites or buy it now.",
+                          "Pay safely, your money is protected until the item arrives.",
+                          "Exclusive member discounts, up to 60% off.",
+                          "Track your delivery and rate the seller when it arrives.",
+                          "Money back guarantee and free returns."]},
+    "chat": {"nav": "Home | Channels | Users | Log in | Help",
+             "titles": ["Web IRC Client", "Teen Chat", "Random Voice Chat",
+                        "Talk to a Virtual Friend", "Chat by City"],
+             "body": ["Connect to the IRC network from your browser, type /join to enter a channel.",
+                      "The chat for 13 to 17 year olds to make friends and talk about anything.",
+                      "Press the button and you talk on the mic with a random stranger.",
+                      "Your virtual friend answers at any hour and remembers your secrets.",
+                      "Chat with people in your city, choose your area.",
+                      "Invite your friends to your private group chat.",
+                      "No account to create, a nickname is enough to start chatting.",
+                      "Users online appear in the list on the right.",
+                      "You can ignore a user who bothers you with the /ignore command.",
+                      "Talk by voice or text, it is free and anonymous."]},
+}
+
+EXTRA_COUNT = 8  # pages per label and language
 
 
 def write_extra(out):
-    rnd = random.Random(20261206)
     n = 0
-    for label, pool in EXTRA_FR.items():
-        for i in range(EXTRA_COUNT):
-            n += 1
-            half = "tune" if i % 2 == 0 else "heldout"
-            title = pool["titles"][i % len(pool["titles"])]
-            sents = rnd.sample(pool["body"], rnd.randint(3, 5))
-            paras = "<nav>%s</nav>\n" % html.escape(pool["nav"])
-            paras += "\n".join("<p>%s</p>" % html.escape(s) for s in sents)
-            d = os.path.join(out, half, label)
-            os.makedirs(d, exist_ok=True)
-            with open(os.path.join(d, "fr-x%02d.html" % (i + 1)), "w") as f:
-                f.write(PAGE.format(lang="fr", title=html.escape(title), n=500 + n, paras=paras))
+    for lang, pools, seed in (("fr", EXTRA_FR, 20261206), ("en", EXTRA_EN, 20261207)):
+        rnd = random.Random(seed)
+        for label, pool in pools.items():
+            for i in range(EXTRA_COUNT):
+                n += 1
+                half = "tune" if i % 2 == 0 else "heldout"
+                title = pool["titles"][i % len(pool["titles"])]
+                sents = rnd.sample(pool["body"], rnd.randint(3, 5))
+                paras = "<nav>%s</nav>\n" % html.escape(pool["nav"])
+                paras += "\n".join("<p>%s</p>" % html.escape(s) for s in sents)
+                d = os.path.join(out, half, label)
+                os.makedirs(d, exist_ok=True)
+                with open(os.path.join(d, "%s-x%02d.html" % (lang, i + 1)), "w") as f:
+                    f.write(PAGE.format(lang=lang, title=html.escape(title), n=500 + n,
+                                        paras=paras))
     return n
 
 

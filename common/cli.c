@@ -18,6 +18,23 @@ bool cli_parse_long(const char *s, long min, long max, long *out)
     return true;
 }
 
+bool cli_parse_partition(const char *s, long *index, long *count)
+{
+    const char *slash = s ? strchr(s, '/') : NULL;
+    char first[32];
+    long i, n;
+    if (!slash || (size_t)(slash - s) >= sizeof first)
+        return false;
+    memcpy(first, s, (size_t)(slash - s));
+    first[slash - s] = '\0';
+    if (!cli_parse_long(slash + 1, 1, CLI_PARTITIONS_MAX, &n) ||
+        !cli_parse_long(first, 0, n - 1, &i))
+        return false;
+    *index = i;
+    *count = n;
+    return true;
+}
+
 bool cli_wants_help(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {

@@ -11,6 +11,11 @@ enum { CLI_EXIT_OK = 0, CLI_EXIT_FAILURE = 1, CLI_EXIT_USAGE = 2 };
  * input, trailing garbage, or a value out of range. */
 bool cli_parse_long(const char *s, long min, long max, long *out);
 
+/* Parse "I/N" (--partition of crawl and index): 1 <= N <= CLI_PARTITIONS_MAX, 0 <= I < N.
+ * Returns false (and leaves the outputs alone) otherwise. */
+#define CLI_PARTITIONS_MAX 1000000
+bool cli_parse_partition(const char *s, long *index, long *count);
+
 /* True when argv holds -h or --help anywhere before a "--". */
 bool cli_wants_help(int argc, char **argv);
 

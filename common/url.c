@@ -923,6 +923,21 @@ ch_status url_host(const char *url, char **out)
     return st;
 }
 
+uint64_t url_fnv1a(const char *s)
+{
+    uint64_t h = 14695981039346656037ULL; /* the FNV-1a offset basis */
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        h ^= *p;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+unsigned url_host_partition(const char *host, unsigned n)
+{
+    return n <= 1 ? 0 : (unsigned)(url_fnv1a(host) % n);
+}
+
 ch_status url_origin(const char *url, char **out)
 {
     url_t *u = NULL;

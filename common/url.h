@@ -15,6 +15,7 @@
 #define CHOUETTE_URL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "common/status.h"
 
@@ -104,6 +105,14 @@ extern const char *const url_default_strip_params[];
  * CH_ERR_PARSE when the URL has no authority or an empty host; errors of url_parse.
  * *out is a new string for free(); NULL on failure. */
 ch_status url_host(const char *url, char **out);
+
+/* FNV-1a, 64 bits, of a NUL-terminated string (a fast, stable key; not for security). */
+uint64_t url_fnv1a(const char *s);
+
+/* The partition (0 to n-1) of a host when a crawl and its index are split n ways: FNV-1a of the
+ * host name (lowercase, as url_host gives it for a normalised URL) modulo n; 0 when n <= 1.
+ * `chouette crawl --partition` and `chouette index --partition` use it: they must agree. */
+unsigned url_host_partition(const char *host, unsigned n);
 
 /* "scheme://host[:port]" of a URL, as written (for a normalised URL: the origin, to which
  * "/robots.txt" can be appended). CH_ERR_PARSE without scheme or host.

@@ -178,18 +178,9 @@ int cmd_crawl(int argc, char **argv)
         case O_ALLOW_NET:
             ok = cfg_list_add(NULL, &nets, optarg) == CH_OK;
             break;
-        case O_PARTITION: {
-            const char *slash = strchr(optarg, '/');
-            char tmp[32];
-            ok = slash && (size_t)(slash - optarg) < sizeof tmp;
-            if (ok) {
-                memcpy(tmp, optarg, (size_t)(slash - optarg));
-                tmp[slash - optarg] = '\0';
-                ok = cli_parse_long(slash + 1, 1, 1000000, &part_n) &&
-                     cli_parse_long(tmp, 0, part_n - 1, &part_i);
-            }
+        case O_PARTITION:
+            ok = cli_parse_partition(optarg, &part_i, &part_n);
             break;
-        }
         default:
             rc = bad_usage("unknown option or missing value", argv[optind - 1]);
             goto out;

@@ -110,16 +110,6 @@ static void set_err(crawler *c, const char *fmt, ...)
     va_end(ap);
 }
 
-uint64_t crawl_host_hash(const char *host)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (const unsigned char *p = (const unsigned char *)host; *p; p++) {
-        h ^= *p;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 /* ---- scope ------------------------------------------------------------------------------- */
 
 static bool host_matches(const char *host, const cfg_list *l)
@@ -146,7 +136,7 @@ static int foreign_partition(crawler *c, const char *host)
 {
     if (c->o->part_count <= 1)
         return -1;
-    int p = (int)(crawl_host_hash(host) % (uint64_t)c->o->part_count);
+    int p = (int)url_host_partition(host, (unsigned)c->o->part_count);
     return p == c->o->part_index ? -1 : p;
 }
 
@@ -282,7 +272,7 @@ static ch_status queue_link(crawler *c, const char *base, const char *ref, int d
 {
     if (depth > c->cfg->max_depth)
         return CH_OK;
-    if (!base && !is_seed && seen_before(c, crawl_host_hash(ref)))
+    if (!base && !is_seed && seen_before(c, url_fnv1a(ref)))
         return CH_OK;
     char *url = NULL, *origin = NULL;
     ch_status st = admit(c, base, ref, is_seed, &url, &origin);

@@ -73,7 +73,4 @@ typedef struct {
  * include/exclude pattern or allow_networks entry), CH_ERR_ARG (nothing to crawl). */
 ch_status crawl_run(const crawl_options *o, crawl_stats *stats, char *err, size_t errlen);
 
-/* FNV-1a 64-bit hash of a host name, lowercase as given: the partition key. */
-uint64_t crawl_host_hash(const char *host);
-
 #endif

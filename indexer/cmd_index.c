@@ -10,7 +10,7 @@
 
 static const char usage_text[] =
     "usage: chouette index --db DIR [--lists DIR] [--policy FILE] [--reclassify] [--wait SECONDS]\n"
-    "                      [--batch N] [--jobs N] WARC...\n"
+    "                      [--batch N] [--jobs N] [--partition I/N] WARC...\n"
     "\n"
     "Index the HTML pages (HTTP 200, text/html or XHTML) of WARC files into the Xapian\n"
     "database DIR, created if needed (its parent directory must exist). A 404 or 410 record\n"
@@ -25,6 +25,10 @@ static const char usage_text[] =
     "  --batch N         commit every N documents (default 10000)\n"
     "  --jobs N          worker threads parsing and classifying pages (default: one per\n"
     "                    core); the database is the same whatever N\n"
+    "  --partition I/N   write only the pages of hosts in partition I of N (as chouette\n"
+    "                    crawl --partition splits them); links, anchor text and static\n"
+    "                    rank still come from every WARC given: index each shard from the\n"
+    "                    whole crawl, and shards rank like one index\n"
     "  -h, --help        show this help\n"
     "\n"
     "A summary goes to stderr at the end. Exit status: 0 success, 1 a WARC file could not be\n"
@@ -62,7 +66,7 @@ int cmd_index(int argc, char **argv)
     int rc = CLI_EXIT_FAILURE;
     const char *db = NULL, *lists_dir = NULL, *policy_file = NULL;
     bool reclassify = false;
-    long wait_s = 10, batch = 0, jobs = 0;
+    long wait_s = 10, batch = 0, jobs = 0, part_i = 0, part_n = 1;
     const char **paths = calloc((size_t)argc + 1, sizeof *paths);
     size_t n = 0;
     flt_classifier *classifier = NULL;
@@ -75,7 +79,8 @@ int cmd_index(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--db") == 0 || strcmp(a, "--lists") == 0 || strcmp(a, "--wait") == 0 ||
-            strcmp(a, "--batch") == 0 || strcmp(a, "--policy") == 0 || strcmp(a, "--jobs") == 0) {
+            strcmp(a, "--batch") == 0 || strcmp(a, "--policy") == 0 || strcmp(a, "--jobs") == 0 ||
+            strcmp(a, "--partition") == 0) {
             if (i + 1 >= argc) {
                 rc = usage_error("missing value after", a);
                 goto out;
@@ -85,9 +90,12 @@ int cmd_index(int argc, char **argv)
                 db = v;
             else if (a[2] == 'l')
                 lists_dir = v;
-            else if (a[2] == 'p')
+            else if (strcmp(a, "--policy") == 0)
                 policy_file = v;
-            else if (a[2] == 'j' && !cli_parse_long(v, 1, IDX_MAX_JOBS, &jobs)) {
+            else if (a[2] == 'p' && !cli_parse_partition(v, &part_i, &part_n)) {
+                rc = usage_error("bad --partition value (want I/N, 0 <= I < N)", v);
+                goto out;
+            } else if (a[2] == 'j' && !cli_parse_long(v, 1, IDX_MAX_JOBS, &jobs)) {
                 rc = usage_error("bad --jobs value", v);
                 goto out;
             } else if (a[2] == 'b' && !cli_parse_long(v, 1, 1000000, &batch)) {
@@ -137,6 +145,8 @@ int cmd_index(int argc, char **argv)
                             .lock_wait_s = (double)wait_s,
                             .batch_docs = (size_t)batch,
                             .jobs = (size_t)jobs,
+                            .part_index = (unsigned)part_i,
+                            .part_count = (unsigned)part_n,
                             .progress = progress ? on_progress : NULL};
     ch_status st = idx_writer_open(db, &opts, &w, &err);
     if (st) {
@@ -163,12 +173,12 @@ int cmd_index(int argc, char **argv)
     fprintf(stderr,
             "chouette index: %llu records, %llu pages indexed, %llu removed; skipped: "
             "%llu not html, %llu not 200, %llu noindex, %llu broken, %llu duplicate, "
-            "%llu too big; %.1f s, %.0f docs/s\n",
+            "%llu too big, %llu of other partitions; %.1f s, %.0f docs/s\n",
             (unsigned long long)s.records, (unsigned long long)s.indexed,
             (unsigned long long)s.deleted, (unsigned long long)s.not_html,
             (unsigned long long)s.not_200, (unsigned long long)s.noindex,
             (unsigned long long)s.broken, (unsigned long long)s.duplicate,
-            (unsigned long long)s.too_big, s.seconds,
+            (unsigned long long)s.too_big, (unsigned long long)s.other_partition, s.seconds,
             s.seconds > 0 ? (double)s.indexed / s.seconds : 0.0);
     if (s.files_failed) {
         fprintf(stderr, "chouette index: %llu WARC file(s) could not be read\n",

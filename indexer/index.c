@@ -81,6 +81,7 @@ typedef enum {
     R_BROKEN,
     R_DUPLICATE,
     R_TOO_BIG,
+    R_OTHER_PARTITION,
 } skip_reason;
 
 typedef struct {
@@ -258,12 +259,26 @@ typedef struct {
     uint64_t next_rec; /* record number of the next record */
     /* the window towards the writer */
     item *slot[IDX_QUEUE_DEPTH];
-    uint64_t base;         /* the sequence number the writer takes next */
-    size_t workers_active; /* workers not yet finished */
-    bool cache_full;       /* pass 1: the page cache takes no more pages */
-    bool abort;            /* the writer gave up, or a worker ran out of memory */
+    uint64_t base;                   /* the sequence number the writer takes next */
+    size_t workers_active;           /* workers not yet finished */
+    bool cache_full;                 /* pass 1: the page cache takes no more pages */
+    unsigned part_index, part_count; /* idx_writer_opts */
+    bool abort;                      /* the writer gave up, or a worker ran out of memory */
     ch_status abort_status;
 } pipeline;
+
+/* Is url's host in partition idx of count (idx_writer_opts.part_*)? Always when count <= 1. */
+static bool url_in_partition(const char *url, unsigned idx, unsigned count)
+{
+    if (count <= 1)
+        return true;
+    char *norm = NULL, *host = NULL;
+    bool in = url && url_normalize(url, &norm) == CH_OK && url_host(norm, &host) == CH_OK &&
+              url_host_partition(host, count) == idx;
+    free(norm);
+    free(host);
+    return in;
+}
 
 static void pipeline_init(pipeline *p, const char *const *paths, size_t n_paths, page_cache *cache)
 {
@@ -875,6 +890,12 @@ static item *worker_job(worker_ctx *c, lang_ident *li, job *j)
         res = it;
         goto out;
     }
+    /* another partition's page: pass 1 took its links and anchor text, pass 2 leaves it */
+    if (pass2 && !url_in_partition(url, c->p->part_index, c->p->part_count)) {
+        set_skip(it, R_OTHER_PARTITION);
+        res = it;
+        goto out;
+    }
     if (j->status == 404 || j->status == 410) {
         if (pass2) {
             it->kind = IT_DELETE;
@@ -1022,7 +1043,9 @@ static int job_from_record(pipeline *p, int pass, const warc_record *rec, job *j
     if (payload && j->status == 200 && j->html && plen <= IDX_MAX_PAYLOAD && !j->truncated &&
         !j->noindex_header) {
         if (pass == 1) {
-            j->want_page = !p->cache_full;
+            /* pages of other partitions are only read for their links */
+            j->want_page =
+                !p->cache_full && url_in_partition(rec->target_uri, p->part_index, p->part_count);
         } else if (p->cache &&
                    (j->page = page_cache_take(p->cache, j->rec_no, j->file, j->offset))) {
             j->payload = NULL; /* parsed in pass 1: the payload is not needed */
@@ -1214,6 +1237,9 @@ static ch_status handle_item(idx_writer *w, item *it,
         case R_TOO_BIG:
             w->stats.too_big++;
             break;
+        case R_OTHER_PARTITION:
+            w->stats.other_partition++;
+            break;
         }
         break;
     case IT_LINKS:
@@ -1278,6 +1304,8 @@ static ch_status run_pass(idx_writer *w, int pass, const char *const *paths, siz
     pipeline p;
     pipeline_init(&p, paths, n, &w->cache);
     p.cache_full = w->cache.full;
+    p.part_index = w->opts.part_index;
+    p.part_count = w->opts.part_count;
     w->pipe = &p;
     worker_ctx *wc = calloc(nw, sizeof *wc);
     pthread_t *th = calloc(nw, sizeof *th);

@@ -69,6 +69,7 @@ typedef struct {
     uint64_t too_big;         /* body over IDX_MAX_PAYLOAD or truncated by the crawler */
     uint64_t files_failed;    /* WARC files that could not be opened or read */
     uint64_t anchors_dropped; /* anchor texts not kept: the in-memory cap was reached */
+    uint64_t other_partition; /* records of hosts of other partitions (--partition) */
     double seconds;           /* wall time of the run */
 } idx_stats;
 
@@ -84,6 +85,11 @@ typedef struct {
                                 at most IDX_MAX_JOBS */
     size_t page_cache_bytes; /* 0: IDX_PAGE_CACHE_BYTES */
     bool no_page_cache;      /* parse every page in both passes (less memory, slower) */
+    /* Index only the pages of partition part_index of part_count (url_host_partition), as
+     * `chouette crawl --partition` splits hosts. Links, anchor text and the static rank come
+     * from every record given, so shards indexed from the whole crawl rank alike. part_count
+     * 0 or 1: everything. */
+    unsigned part_index, part_count;
     /* Called from the writer thread about every 100 records (a progress line); may be NULL. */
     void (*progress)(void *ctx, const idx_stats *st, const char *phase);
     void *progress_ctx;

@@ -384,6 +384,32 @@ static char *db_dump(const char *db)
     return out;
 }
 
+/* The lines of dumps a and b together, sorted like db_dump's. malloc'd. */
+static char *dumps_merged(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), n = 0;
+    char *all = malloc(la + lb + 1), *out = malloc(la + lb + 1);
+    char **lines = calloc(la + lb + 1, sizeof *lines);
+    assert_true(all && out && lines);
+    memcpy(all, a, la);
+    memcpy(all + la, b, lb + 1);
+    char *save = NULL;
+    for (char *l = strtok_r(all, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+        lines[n++] = l;
+    qsort(lines, n, sizeof *lines, cmp_str);
+    size_t off = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(lines[i]);
+        memcpy(out + off, lines[i], l);
+        out[off + l] = '\n';
+        off += l + 1;
+    }
+    out[off] = '\0';
+    free(lines);
+    free(all);
+    return out;
+}
+
 /* Index warcs into a new database db with these options; returns the run's counters. */
 static idx_stats index_with(const char *db, const char *const *warcs, size_t n,
                             const idx_writer_opts *o)
@@ -489,6 +515,26 @@ static void test_jobs_same_database(void **state)
         assert_int_equal(st[i].not_200, st[0].not_200);
         assert_int_equal(st[i].files_failed, st[0].files_failed);
     }
+
+    /* --partition: each half written from the whole run; together, document for document
+     * (terms, static rank, anchor text, data), they are the single database. */
+    char *half[2];
+    uint64_t other = 0;
+    for (unsigned i = 0; i < 2; i++) {
+        char db[640];
+        snprintf(db, sizeof db, "%s/part%u", dir, i);
+        idx_writer_opts po = {.jobs = 2, .batch_docs = 7, .part_index = i, .part_count = 2};
+        idx_stats ps = index_with(db, warcs, 3, &po);
+        assert_true(ps.indexed > 0 && ps.other_partition > 0); /* both halves hold pages */
+        other += ps.other_partition;
+        half[i] = db_dump(db);
+    }
+    assert_true(other >= st[0].indexed); /* each page skipped by one half */
+    char *joined = dumps_merged(half[0], half[1]);
+    assert_string_equal(joined, dumps[0]);
+    free(joined);
+    free(half[0]);
+    free(half[1]);
     for (size_t i = 0; i < 4; i++)
         free(dumps[i]);
     for (size_t k = 0; k < JOBS_PAGES; k++) {

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -512,6 +513,29 @@ static void test_host_and_origin(void **state)
     assert_null(h);
 }
 
+/* The partition key is part of the contract between crawls and indexes split the same way
+ * (and machines running different builds): its values must never change. */
+static void test_host_partition(void **state)
+{
+    (void)state;
+    assert_true(url_fnv1a("") == 14695981039346656037ULL); /* the FNV-1a offset basis */
+    assert_true(url_fnv1a("a") == 0xaf63dc4c8601ec8cULL);  /* the published FNV-1a test vector */
+    assert_int_equal(url_host_partition("127.0.0.1", 2), 0);
+    assert_int_equal(url_host_partition("127.0.0.2", 2), 1);
+    assert_int_equal(url_host_partition("127.0.0.2", 1), 0);
+    assert_int_equal(url_host_partition("127.0.0.2", 0), 0);
+    unsigned seen[3] = {0, 0, 0};
+    char host[32];
+    for (int i = 0; i < 300; i++) {
+        snprintf(host, sizeof host, "ecole%d.example.fr", i);
+        unsigned p = url_host_partition(host, 3);
+        assert_true(p < 3);
+        seen[p]++;
+    }
+    for (int i = 0; i < 3; i++) /* a hash, not a constant: hosts spread over the partitions */
+        assert_true(seen[i] > 50);
+}
+
 static void test_parent_domains(void **state)
 {
     (void)state;
@@ -576,6 +600,7 @@ int main(void)
         cmocka_unit_test(test_resolve_normalize),
         cmocka_unit_test(test_strip_params),
         cmocka_unit_test(test_host_and_origin),
+        cmocka_unit_test(test_host_partition),
         cmocka_unit_test(test_parent_domains),
         cmocka_unit_test(test_host_is_ip),
         cmocka_unit_test(test_null_arguments),

@@ -19,7 +19,7 @@ import sys
 import unicodedata
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gen_labelled import EXTRA_EN, EXTRA_FR, POOLS  # noqa: E402
+from gen_labelled import EXTRA2, EXTRA_EN, EXTRA_FR, POOLS  # noqa: E402
 
 SHINGLE = 5
 LANGS = ("fr", "en")
@@ -87,6 +87,10 @@ def main():
     for pool in pools:
         for s in pool["titles"] + pool["body"]:
             pool_sh |= shingles(s)
+    for langs in EXTRA2.values():
+        for body in langs.values():
+            for s in body:
+                pool_sh |= shingles(s)
     bad = 0
     for p in pages:
         for s in [p["title"]] + p["paras"] + [p["footer"]]:

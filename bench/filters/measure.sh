@@ -14,6 +14,10 @@
 #              with the pools of gen_labelled.py). Default: labelled and independent.
 #              Every set is always printed.
 #   --half H   old spelling of --set (all = labelled)
+#   --floor F  also fail (with --check) when a count falls below the recorded one in F: lines
+#              "SET LABEL LANG MODE min|max N" (tests/fixtures/labelled-independent/floor.txt:
+#              the independent set misses its targets, this keeps it from getting worse)
+#   --write-floor F  write the current counts of the independent set to F
 #
 # For each set, per label and per language (fr, en, both): how many pages school and junior
 # hide. Targets (issue "Child-safe filtering"), checked per set AND per language: junior hides
@@ -26,11 +30,13 @@ CHOUETTE=${CHOUETTE:-}
 if [ -z "$CHOUETTE" ]; then
     if [ -x "$TOP/bin/chouette" ]; then CHOUETTE=$TOP/bin/chouette; else CHOUETTE=$TOP/build/bin/chouette; fi
 fi
-CHECK=0 DOCS=0 SETS=
+CHECK=0 DOCS=0 SETS= FLOOR= WFLOOR=
 while [ $# -gt 0 ]; do
     case $1 in
     --check) CHECK=1 ;;
     --docs) DOCS=1 ;;
+    --floor) FLOOR=$2; shift ;;
+    --write-floor) WFLOOR=$2; shift ;;
     --set | --half)
         [ $# -ge 2 ] || { echo "$0: $1 needs a value" >&2; exit 2; }
         case $2 in
@@ -55,9 +61,9 @@ xargs "$CHOUETTE" classify --json --lists "$TOP/data/lists" --policy "$TOP/data/
     <"$TMP/files" >"$TMP/labelled.jsonl" || true
 
 rc=0
-python3 - "$TMP/labelled.jsonl" "$LAB" "$IND" "$CHECK" "$SETS" <<'EOF' || rc=1
+python3 - "$TMP/labelled.jsonl" "$LAB" "$IND" "$CHECK" "$SETS" "$FLOOR" "$WFLOOR" <<'EOF' || rc=1
 import json, os, sys
-path, lab, ind, check, sets_sel = sys.argv[1:6]
+path, lab, ind, check, sets_sel, floor, wfloor = sys.argv[1:8]
 check, sets_sel = check == "1", sets_sel.split()
 SCHOOL = {"adult", "violence", "gambling", "drugs", "hate", "weapons", "dating"}
 JUNIOR = SCHOOL | {"shopping", "chat"}
@@ -132,6 +138,44 @@ for name in ("tune", "heldout", "labelled", "independent"):
             ok = False
             for x in m:
                 print("  MISS (%s, %s): %s" % (name, lang, x))
+def counts(name):
+    """(label, lang, mode, min|max, n): what the set catches (hidden) or hides (safe)."""
+    out = []
+    sel_h = [r for r in rows if r[0] in SETS[name]]
+    for label in sorted({r[1] for r in sel_h}):
+        for lang in ("fr", "en"):
+            sel = [r for r in sel_h if r[1] == label and r[2] == lang]
+            if label in JUNIOR:
+                out.append((label, lang, "junior", "min", share(sel, "junior")[0]))
+            elif label.startswith("safe-"):
+                for mode in ("school", "junior"):
+                    out.append((label, lang, mode, "max", share(sel, mode)[0]))
+    return out
+
+if wfloor:
+    with open(wfloor, "w") as f:
+        f.write("# Recorded by bench/filters/measure.sh --write-floor: per label and language, how many\n"
+                "# independent pages junior catches (min) or school/junior hide (max). Checked with\n"
+                "# --floor: a list change may raise a min or lower a max, never the reverse.\n")
+        for c in counts("independent"):
+            f.write("independent %s %s %s %s %d\n" % c)
+if floor:
+    got = {}
+    for name in SETS:
+        for c in counts(name):
+            got[(name,) + c[:4]] = c[4]
+    bad = 0
+    for line in open(floor):
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, label, lang, mode, kind, n = line.split()
+        k = got.get((name, label, lang, mode, kind))
+        if k is None or (kind == "min" and k < int(n)) or (kind == "max" and k > int(n)):
+            bad += 1
+            print("  REGRESSION (%s, %s %s): %s %s was %s %s, now %s" % (
+                name, label, lang, mode, "catches" if kind == "min" else "hides", kind, n, k))
+    print("floor %s: %s" % (os.path.basename(floor), "kept" if not bad else "%d regression(s)" % bad))
+    ok = ok and not bad
 if failed:
     ok = False
     print("classify failed on %d file(s)" % len(failed))

@@ -807,23 +807,6 @@ static ch_status build_doc(worker_ctx *c, lang_ident *li, const char *url, const
         st = CH_ERR_INTERNAL;
         goto out;
     }
-    {
-        unsigned char ol[IDX_MAX_STORED_OUTLINKS * 8];
-        size_t n = 0;
-        for (size_t i = 0; i < pg->n_links && n < IDX_MAX_STORED_OUTLINKS; i++) {
-            if (pg->links[i].kind == EXTRACT_LINK_ALTERNATE)
-                continue;
-            uint64_t hv = idx_url_hash(pg->links[i].url);
-            for (int b = 0; b < 8; b++)
-                ol[n * 8 + (size_t)b] = (unsigned char)(hv >> (8 * b));
-            n++;
-        }
-        if (n && xap_doc_set_value(doc, IDX_SLOT_OUTLINKS, ol, n * 8)) {
-            st = CH_ERR_INTERNAL;
-            goto out;
-        }
-    }
-
     /* Data. */
     size_t keep = utf8_cut(pg->text, pg->text_len, IDX_DATA_TEXT_MAX);
     data = json_object();

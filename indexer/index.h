@@ -39,7 +39,7 @@ enum {
     IDX_SLOT_DATE = 1,     /* fetch date YYYYMMDDhhmmss */
     IDX_SLOT_HOST = 2,     /* host, per-site collapse key */
     IDX_SLOT_DUPKEY = 3,   /* content hash, duplicate collapse key */
-    IDX_SLOT_OUTLINKS = 4, /* outgoing links: 8-byte URL hashes, for later link-graph runs */
+    IDX_SLOT_LAST = IDX_SLOT_DUPKEY,
 };
 
 /* Batches are large on purpose: every commit leaves part-filled blocks in Xapian's tables (keyed by
@@ -52,7 +52,6 @@ enum {
 #define IDX_PAGE_CACHE_BYTES (128u * 1024 * 1024) /* pages parsed in pass 1 kept for pass 2 */
 #define IDX_MAX_JOBS 64u                          /* worker threads at most */
 #define IDX_QUEUE_DEPTH 64u                       /* prepared documents waiting for the writer */
-#define IDX_MAX_STORED_OUTLINKS 128u              /* outgoing links kept in IDX_SLOT_OUTLINKS */
 #define IDX_META_INDEX_DATE "chouette:index_date" /* metadata: ISO 8601 end of the last run */
 #define IDX_META_RANK_INFO "chouette:rank_info"   /* metadata: "nodes=N edges=E iterations=I" */
 

@@ -346,7 +346,7 @@ static char *db_dump(const char *db)
         for (size_t i = 0; i < nt; i++)
             assert_int_equal(buf_appendf(&b, "%s ", terms[i]), CH_OK);
         xap_strv_free(terms, nt);
-        for (xap_slot slot = 0; slot <= IDX_SLOT_OUTLINKS; slot++) {
+        for (xap_slot slot = 0; slot <= IDX_SLOT_LAST + 1; slot++) { /* + 1: nothing beyond */
             char *v = NULL;
             size_t vl = 0;
             assert_int_equal(xap_doc_get_value(doc, slot, &v, &vl), XAP_OK);

@@ -28,6 +28,7 @@ test_pkgs=(
     python3
     curl
     strace
+    wrk
     debhelper dpkg-dev build-essential fakeroot
     cppcheck clang-tidy
     wget chromium nodejs
@@ -40,8 +41,9 @@ if [ "${CHOUETTE_DEMO_DEPS:-0}" = 1 ]; then
     # The real documentation corpora the demo crawls.
     want+=(python3.11-doc libreoffice-help-fr debian-handbook)
 fi
-# The peers and tools of the benchmarks (bench/, `make bench`); not needed to build or test.
-bench_pkgs=(nginx wget2 python3-scrapy wrk lighttpd xapian-omega time linux-perf
+# The peers and tools of the benchmarks (bench/, `make bench`); not needed to build or test
+# (wrk, which they use too, is a test package: tests/integration/test_serve_load.sh).
+bench_pkgs=(nginx wget2 python3-scrapy lighttpd xapian-omega time linux-perf
     python3.11-doc libreoffice-help-fr debian-handbook gnuplot-nox)
 if [ "${CHOUETTE_BENCH_DEPS:-0}" = 1 ]; then
     want+=("${bench_pkgs[@]}")

@@ -19,8 +19,12 @@
 #define SRV_PER_IP_CONNECTION_LIMIT 512
 #define SRV_MAX_CONNECTION_LIMIT 65536 /* max_connections above this: a parse error */
 #define SRV_SPARE_FDS 256 /* descriptors kept for the index, data files and the listener */
-#define SRV_CONNECTION_TIMEOUT_S 15       /* idle connection closed after this (slowloris) */
-#define SRV_CONNECTION_MEMORY (32 * 1024) /* per connection: request line + headers */
+#define SRV_CONNECTION_TIMEOUT_S 15 /* idle connection closed after this (slowloris) */
+/* Per connection: request line + headers. Above 32 KiB libmicrohttpd maps the pool with mmap
+ * and unmaps it at close; at 32 KiB or less it comes from malloc, and thousands of 32 KiB
+ * blocks freed in any order left the heap fragmented: RSS grew by megabytes from one wrk run
+ * to the next (tests/integration/test_serve_load.sh, docs/PERFORMANCE.md). */
+#define SRV_CONNECTION_MEMORY (36 * 1024)
 #define SRV_MAX_THREADS 64
 #define SRV_REFRESH_INTERVAL_S 1 /* a worker follows new index commits this often */
 

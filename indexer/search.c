@@ -40,6 +40,9 @@
 #ifndef IDX_RANK_WEIGHT
 #define IDX_RANK_WEIGHT 1.0 /* weight the static rank may add (BM25 weights are ~5-30) */
 #endif
+#ifndef IDX_TITLE_WEIGHT
+#define IDX_TITLE_WEIGHT 0.5 /* scale of the title-words prior (a BM25 weight on the S field) */
+#endif
 #ifndef IDX_BM25_K1
 #define IDX_BM25_K1 1.6
 #endif
@@ -373,7 +376,39 @@ static ch_status combine_take(xap_query_op op, xap_query **acc, xap_query *q)
     return CH_OK;
 }
 
-/* The whole query: parses ORed, scope, hidden categories, static rank. */
+/* The title prior: the query's words looked up in the title field alone (S terms, stemmed as
+ * the main parse), ORed, as a weight that selects nothing. Titles also count in the main field
+ * (wdf x5), but there a long page that repeats a word saturates BM25 as much as the page
+ * named after it; the S field is a few words long, so its BM25 weight favours the page whose
+ * title is the query ("asyncio" finds "asyncio — Asynchronous I/O" before "Coroutines and
+ * Tasks"). *out is NULL when the query has no plain word. */
+static ch_status title_prior(idx_searcher *s, const char *fq, const char *const *langs, size_t nl,
+                             xap_query **out)
+{
+    *out = NULL;
+    qwords qw;
+    qwords_collect(fq, &qw);
+    buf_t tq;
+    buf_init(&tq, IDX_MAX_QUERY_BYTES * 8);
+    ch_status st = CH_OK;
+    for (size_t i = 0; i < qw.n && !st; i++)
+        st = buf_appendf(&tq, "%stitle:%s", i ? " " : "", qw.w[i]);
+    xap_query *acc = NULL, *part = NULL;
+    for (size_t i = 0; i < nl && !st && tq.len; i++) {
+        st = parse_one(s, buf_str(&tq), langs[i], true, false, &part, NULL);
+        if (!st)
+            st = or_take(&acc, part);
+        part = NULL;
+    }
+    if (!st && acc && xap_query_scale_weight(acc, IDX_TITLE_WEIGHT, out) != XAP_OK)
+        st = CH_ERR_NOMEM;
+    xap_query_free(acc);
+    buf_free(&tq);
+    qwords_free(&qw);
+    return st;
+}
+
+/* The whole query: parses ORed, title prior, scope, hidden categories, static rank. */
 static ch_status build_query(idx_searcher *s, const char *fq, const idx_search_params *p,
                              bool or_default, bool spelling, xap_query **out, char **corrected)
 {
@@ -399,6 +434,13 @@ static ch_status build_query(idx_searcher *s, const char *fq, const idx_search_p
             goto out;
         part = NULL;
     }
+    if ((st = title_prior(s, fq, langs, nl, &part)))
+        goto out;
+    if (part && (st = combine_take(XAP_Q_AND_MAYBE, &q, part))) {
+        part = NULL;
+        goto out;
+    }
+    part = NULL;
     if (p->default_site && *p->default_site && !has_site_scope(fq)) {
         char t[300];
         snprintf(t, sizeof t, "D%s", p->default_site);

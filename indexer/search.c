@@ -41,7 +41,7 @@
 #define IDX_RANK_WEIGHT 1.0 /* weight the static rank may add (BM25 weights are ~5-30) */
 #endif
 #ifndef IDX_TITLE_WEIGHT
-#define IDX_TITLE_WEIGHT 0.5 /* scale of the title-words prior (a BM25 weight on the S field) */
+#define IDX_TITLE_WEIGHT 0.5 /* scale of the known-item prior (BM25 on title and URL words) */
 #endif
 #ifndef IDX_BM25_K1
 #define IDX_BM25_K1 1.6
@@ -376,14 +376,15 @@ static ch_status combine_take(xap_query_op op, xap_query **acc, xap_query *q)
     return CH_OK;
 }
 
-/* The title prior: the query's words looked up in the title field alone (S terms, stemmed as
- * the main parse), ORed, as a weight that selects nothing. Titles also count in the main field
- * (wdf x5), but there a long page that repeats a word saturates BM25 as much as the page
- * named after it; the S field is a few words long, so its BM25 weight favours the page whose
- * title is the query ("asyncio" finds "asyncio — Asynchronous I/O" before "Coroutines and
- * Tasks"). *out is NULL when the query has no plain word. */
-static ch_status title_prior(idx_searcher *s, const char *fq, const char *const *langs, size_t nl,
-                             xap_query **out)
+/* The known-item prior: the query's words looked up in the title field alone (S terms, stemmed
+ * as the main parse) and among the URL words (XU terms, exact), ORed, as a weight that selects
+ * nothing. Titles and URL words also count in the main field (wdf x5 and x2), but there a long
+ * page that repeats a word saturates BM25 as much as the page named after it; these fields are
+ * a few words long, so their BM25 weight favours the page whose title or address is the query
+ * ("asyncio" finds asyncio.html, "asyncio — Asynchronous I/O", before "Coroutines and Tasks").
+ * *out is NULL when the query has no plain word. */
+static ch_status known_item_prior(idx_searcher *s, const char *fq, const char *const *langs,
+                                  size_t nl, xap_query **out)
 {
     *out = NULL;
     qwords qw;
@@ -400,6 +401,15 @@ static ch_status title_prior(idx_searcher *s, const char *fq, const char *const 
             st = or_take(&acc, part);
         part = NULL;
     }
+    for (size_t i = 0; i < qw.n && !st; i++) {
+        char t[300];
+        snprintf(t, sizeof t, "XU%s", qw.w[i]);
+        if (xap_query_term(t, 1, &part) != XAP_OK)
+            st = CH_ERR_NOMEM;
+        else
+            st = or_take(&acc, part);
+        part = NULL;
+    }
     if (!st && acc && xap_query_scale_weight(acc, IDX_TITLE_WEIGHT, out) != XAP_OK)
         st = CH_ERR_NOMEM;
     xap_query_free(acc);
@@ -408,7 +418,7 @@ static ch_status title_prior(idx_searcher *s, const char *fq, const char *const 
     return st;
 }
 
-/* The whole query: parses ORed, title prior, scope, hidden categories, static rank. */
+/* The whole query: parses ORed, known-item prior, scope, hidden categories, static rank. */
 static ch_status build_query(idx_searcher *s, const char *fq, const idx_search_params *p,
                              bool or_default, bool spelling, xap_query **out, char **corrected)
 {
@@ -434,7 +444,7 @@ static ch_status build_query(idx_searcher *s, const char *fq, const idx_search_p
             goto out;
         part = NULL;
     }
-    if ((st = title_prior(s, fq, langs, nl, &part)))
+    if ((st = known_item_prior(s, fq, langs, nl, &part)))
         goto out;
     if (part && (st = combine_take(XAP_Q_AND_MAYBE, &q, part))) {
         part = NULL;

@@ -303,6 +303,49 @@ static void test_and_then_or(void **state)
     idx_results_free(&r);
 }
 
+/* The page named after the query comes first, even when another repeats the word all along
+ * (the known-item prior on title and URL words; without it the long page wins on BM25). */
+static void test_known_item_prior(void **state)
+{
+    (void)state;
+    static char long_body[8192];
+    size_t off =
+        (size_t)snprintf(long_body, sizeof long_body,
+                         "<html><head><title>Coroutines and tasks</title></head><body><p>");
+    for (int i = 0; i < 60; i++)
+        off += (size_t)snprintf(long_body + off, sizeof long_body - off,
+                                "The okapi waits for the keeper number %d. ", i);
+    snprintf(long_body + off, sizeof long_body - off, "</p></body></html>");
+    const test_page named[] = {
+        {"http://a.example.org/coroutines.html", 200, TEST_HTML, long_body},
+        {"http://b.example.org/okapi.html", 200, TEST_HTML,
+         "<html><head><title>Okapi, the forest giraffe</title></head><body><p>It lives in "
+         "the rainforest of the Congo and eats leaves.</p></body></html>"},
+        {"http://c.example.org/zoo.html", 200, TEST_HTML,
+         "<html><head><title>Zoo guide</title></head><body><p>Lions, zebras and one okapi "
+         "in the new enclosure near the lake.</p></body></html>"},
+    };
+    char *dir = test_make_tmpdir();
+    char warc[600], db[600];
+    snprintf(warc, sizeof warc, "%s/p.warc", dir);
+    snprintf(db, sizeof db, "%s/db", dir);
+    test_write_warc(warc, named, 3);
+    const char *warcs[] = {warc};
+    idx_stats st;
+    test_index_warcs(db, warcs, 1, &st);
+    idx_searcher *s = NULL;
+    assert_int_equal(idx_searcher_open(db, &s, NULL), CH_OK);
+    idx_search_params p = {.query = "okapi", .page = 1, .per_page = 10};
+    idx_results r;
+    assert_int_equal(idx_search(s, &p, &r), CH_OK);
+    assert_int_equal(r.n_results, 3);
+    assert_string_equal(r.results[0].url, "http://b.example.org/okapi.html");
+    idx_results_free(&r);
+    idx_searcher_close(s);
+    test_rm_rf(dir);
+    free(dir);
+}
+
 static void test_spelling(void **state)
 {
     fixture *f = *state;
@@ -441,6 +484,7 @@ int main(void)
         cmocka_unit_test(test_required_category),
         cmocka_unit_test(test_per_host_limit_and_paging),
         cmocka_unit_test(test_and_then_or),
+        cmocka_unit_test(test_known_item_prior),
         cmocka_unit_test(test_spelling),
         cmocka_unit_test(test_snippet_escaped_and_json),
         cmocka_unit_test(test_suggest_info_and_limits),

@@ -236,7 +236,10 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
         srv_params_init(&r->params);
         buf_init(&r->value, SRV_MAX_POST_BYTES);
         r->is_post = strcmp(method, "POST") == 0;
-        r->retry_after = rate_check(c, conn);
+        /* static files and /healthz cost no search: not counted, and a 429 page keeps its
+         * style sheet */
+        bool counted = strncmp(url, "/static/", 8) != 0 && strcmp(url, "/healthz") != 0;
+        r->retry_after = counted ? rate_check(c, conn) : 0;
         if (r->is_post && !r->retry_after) {
             r->pp = MHD_create_post_processor(conn, 1024, post_field, r);
             if (!r->pp)

@@ -16,7 +16,7 @@
 #   4. 10 000 distinct queries after 1 000 of warm-up: RSS after within 5 % of RSS before.
 #   5. the rate limiter itself, on a second server (rate_limit = 2, rate_limit_burst = 20):
 #      a burst gets 429 with Retry-After, the page in the visitor's language, JSON on /api/,
-#      another client (X-Forwarded-For from the loopback proxy) unaffected, and a return
+#      static files and /healthz still served, another client (X-Forwarded-For from the loopback proxy) unaffected, and a return
 #      to 200 after waiting Retry-After. stderr never names a client address.
 # Numbers are printed as "measure: ..." lines (docs/PERFORMANCE.md records them).
 set -u
@@ -363,6 +363,11 @@ try:
     check("error" in json.loads(body), "API 429 body: %r" % body)
 except ValueError:
     check(False, "API 429 body is not JSON: %r" % body[:100])
+# static files and /healthz are not counted: the 429 page keeps its style sheet
+st, h, body = get("/static/chouette.css")
+check(st == 200, "a static file while limited: %d" % st)
+st, h, body = get("/healthz")
+check(st == 200, "/healthz while limited: %d" % st)
 # another visitor, behind the local proxy (loopback is trusted for X-Forwarded-For)
 st, h, body = get("/search?q=hulotte", {"X-Forwarded-For": "203.0.113.7"})
 check(st == 200, "a different client behind the proxy was limited too: %d" % st)

@@ -484,6 +484,30 @@ xap_status xap_db_spelling_suggestion(xap_db *db, const char *word, char **out)
     });
 }
 
+xap_status xap_db_spellings(xap_db *db, xap_spelling_fn fn, void *ctx, size_t *n_words)
+{
+    if (n_words)
+        *n_words = 0;
+    if (!db)
+        return XAP_ERR_ARG;
+    return guard(db->err, [&]() -> xap_status {
+        if (!fn)
+            return bad_arg(db->err, "xap_db_spellings: no callback");
+        size_t n = 0;
+        for (Xapian::TermIterator t = db->db.spellings_begin(); t != db->db.spellings_end(); ++t) {
+            const std::string word = *t;
+            if (word.find('\0') != std::string::npos)
+                continue; /* not a C string */
+            n++;
+            if (fn(word.c_str(), static_cast<unsigned>(t.get_termfreq()), ctx))
+                break;
+        }
+        if (n_words)
+            *n_words = n;
+        return XAP_OK;
+    });
+}
+
 xap_status xap_db_get_document(xap_db *db, xap_docid id, xap_doc **out)
 {
     if (!db || !out)

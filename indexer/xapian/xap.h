@@ -107,6 +107,20 @@ XAP_API xap_status xap_db_get_metadata(xap_db *db, const char *key, char **value
  * malloc'd, "" when there is none. */
 XAP_API xap_status xap_db_spelling_suggestion(xap_db *db, const char *word, char **out);
 
+/* Called by xap_db_spellings() for each word: `word` (NUL-terminated UTF-8, valid during the
+ * call only) and its frequency. Return 0 to go on, anything else to stop the walk. */
+typedef int (*xap_spelling_fn)(const char *word, unsigned freq, void *ctx);
+
+/* Walk the spelling dictionary of `db` (the words given to xap_wdb_add_spelling() or fed by a
+ * term generator), in byte order of the words, calling fn(word, freq, ctx) for each. When `db`
+ * is several databases (a stub, xap_db_add_database()), a word listed by several is seen once,
+ * with their frequencies summed; a remote database has no spelling data and adds nothing. A
+ * word holding a NUL byte is skipped (it is not a C string). *n_words (may be NULL) gets how many
+ * words fn was called with. XAP_OK when the walk went to the end or fn stopped it (the caller knows
+ * which: its callback asked); XAP_ERR_ARG for a NULL db or fn; a Xapian failure as usual
+ * (XAP_ERR_DB_MODIFIED: reopen and walk again). */
+XAP_API xap_status xap_db_spellings(xap_db *db, xap_spelling_fn fn, void *ctx, size_t *n_words);
+
 /* The stored document `id`, a new handle freed with xap_doc_free(). XAP_ERR_NOT_FOUND if none. */
 XAP_API xap_status xap_db_get_document(xap_db *db, xap_docid id, xap_doc **out);
 

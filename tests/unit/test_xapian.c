@@ -764,6 +764,117 @@ static void test_spelling(void **state)
     assert_int_equal(xap_wdb_close(w), XAP_OK);
 }
 
+/* What a spelling walk saw: "word=freq;" for each word, and a stop after `stop_after` words. */
+typedef struct {
+    char seen[256];
+    size_t calls, stop_after;
+} spell_walk;
+
+static int on_spelling(const char *word, unsigned freq, void *ctx)
+{
+    spell_walk *sw = ctx;
+    size_t used = strlen(sw->seen);
+    int n = snprintf(sw->seen + used, sizeof sw->seen - used, "%s=%u;", word, freq);
+    assert_true(n > 0 && (size_t)n < sizeof sw->seen - used);
+    sw->calls++;
+    return sw->stop_after && sw->calls >= sw->stop_after;
+}
+
+/* The spelling walk lists every word with its frequency in byte order; over several databases
+ * (opened together, or added one to another) a shared word is seen once with the frequencies
+ * summed; a database without spelling data and an empty one walk nothing; a callback stops it. */
+static void test_spelling_walk(void **state)
+{
+    fixture *f = *state;
+    xap_wdb *w1 = open_writer(f, "s1");
+    xap_wdb *w2 = open_writer(f, "s2");
+    xap_wdb *w3 = open_writer(f, "plain");
+    assert_int_equal(xap_wdb_add_spelling(w1, "volcan", 3), XAP_OK);
+    assert_int_equal(xap_wdb_add_spelling(w1, "école", 2), XAP_OK);
+    assert_int_equal(xap_wdb_add_spelling(w1, "chocolat", 1), XAP_OK);
+    assert_int_equal(xap_wdb_add_spelling(w2, "chocolat", 4), XAP_OK);
+    assert_int_equal(xap_wdb_add_spelling(w2, "bibliothèque", 1), XAP_OK);
+    put_doc(w3, "english", "one", "no spelling data here", NULL);
+    assert_int_equal(xap_wdb_close(w1), XAP_OK);
+    assert_int_equal(xap_wdb_close(w2), XAP_OK);
+    assert_int_equal(xap_wdb_close(w3), XAP_OK);
+
+    spell_walk sw = {0};
+    size_t n = 99;
+    xap_db *r = open_reader(f, "s1");
+    assert_int_equal(xap_db_spellings(r, on_spelling, &sw, &n), XAP_OK);
+    assert_string_equal(sw.seen, "chocolat=1;volcan=3;école=2;"); /* byte order: é > v */
+    assert_int_equal(n, 3);
+    assert_string_equal(xap_db_last_error(r), "");
+    xap_db_close(r);
+
+    char p1[128], p2[128], p3[128];
+    path_in(f, "s1", p1, sizeof p1);
+    path_in(f, "s2", p2, sizeof p2);
+    path_in(f, "plain", p3, sizeof p3);
+    const char *paths[] = {p1, p2, p3};
+    xap_db *many = NULL;
+    char *err = NULL;
+    assert_int_equal(xap_db_open_many(paths, 3, &many, &err), XAP_OK);
+    memset(&sw, 0, sizeof sw);
+    assert_int_equal(xap_db_spellings(many, on_spelling, &sw, &n), XAP_OK);
+    assert_string_equal(sw.seen, "bibliothèque=1;chocolat=5;volcan=3;école=2;");
+    assert_int_equal(n, 4);
+    xap_db_close(many);
+
+    /* Added one to another: the same merge. */
+    xap_db *a = open_reader(f, "s2"), *b = open_reader(f, "s1");
+    assert_int_equal(xap_db_add_database(a, b), XAP_OK);
+    xap_db_close(b);
+    memset(&sw, 0, sizeof sw);
+    assert_int_equal(xap_db_spellings(a, on_spelling, &sw, NULL), XAP_OK);
+    assert_string_equal(sw.seen, "bibliothèque=1;chocolat=5;volcan=3;école=2;");
+    /* Stopped by the callback after two words. */
+    memset(&sw, 0, sizeof sw);
+    sw.stop_after = 2;
+    assert_int_equal(xap_db_spellings(a, on_spelling, &sw, &n), XAP_OK);
+    assert_string_equal(sw.seen, "bibliothèque=1;chocolat=5;");
+    assert_int_equal(n, 2);
+    /* Bad arguments. */
+    n = 7;
+    assert_int_equal(xap_db_spellings(a, NULL, &sw, &n), XAP_ERR_ARG);
+    assert_int_equal(n, 0);
+    assert_true(strlen(xap_db_last_error(a)) > 0);
+    assert_int_equal(xap_db_spellings(NULL, on_spelling, &sw, &n), XAP_ERR_ARG);
+    xap_db_close(a);
+
+    /* No spelling data: nothing to walk. */
+    r = open_reader(f, "plain");
+    memset(&sw, 0, sizeof sw);
+    assert_int_equal(xap_db_spellings(r, on_spelling, &sw, &n), XAP_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(sw.calls, 0);
+    xap_db_close(r);
+
+    /* A dictionary rebuilt from the walk answers spelling corrections like the sources, and
+     * holds no document. */
+    xap_wdb *dict = open_writer(f, "dict");
+    assert_int_equal(xap_db_open_many(paths, 3, &many, &err), XAP_OK);
+    memset(&sw, 0, sizeof sw);
+    assert_int_equal(xap_db_spellings(many, on_spelling, &sw, NULL), XAP_OK);
+    const char *words[] = {"bibliothèque", "chocolat", "volcan", "école"};
+    const unsigned freqs[] = {1, 5, 3, 2};
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(xap_wdb_add_spelling(dict, words[i], freqs[i]), XAP_OK);
+    assert_int_equal(xap_wdb_close(dict), XAP_OK);
+    r = open_reader(f, "dict");
+    assert_int_equal(doc_count(r), 0);
+    char *s1 = NULL, *s2 = NULL;
+    assert_int_equal(xap_db_spelling_suggestion(r, "chocolta", &s1), XAP_OK);
+    assert_int_equal(xap_db_spelling_suggestion(many, "chocolta", &s2), XAP_OK);
+    assert_string_equal(s1, "chocolat");
+    assert_string_equal(s1, s2);
+    free(s1);
+    free(s2);
+    xap_db_close(r);
+    xap_db_close(many);
+}
+
 static void test_stub_file_and_many_paths(void **state)
 {
     fixture *f = *state;
@@ -1055,6 +1166,7 @@ int main(void)
         T(test_static_rank_posting_source),
         T(test_snippet_highlights_query_word),
         T(test_spelling),
+        T(test_spelling_walk),
         T(test_stub_file_and_many_paths),
         T(test_open_errors),
         T(test_second_writer_is_locked),

@@ -86,18 +86,16 @@ static ch_status each_token(const char *value, ch_status (*fn)(void *, const cha
     return CH_OK;
 }
 
-/* Lowercase a host name, drop a port and a trailing dot, in place. False if it holds a byte
- * that has no place in a host name. */
-/* True when s is empty or a port: 1 to 5 digits. */
+/* True when s is a port: at most 5 digits (an empty port, "host:", is allowed by RFC 3986). */
 static bool port_ok(const char *s)
 {
     size_t n = strspn(s, "0123456789");
     return s[n] == '\0' && n <= 5;
 }
 
-/* Lower-cases a Host header in place and drops its port: "name[:port]" or "[v6][:port]", the
- * name made of letters, digits, '.', '-' and '_'. Anything else is refused, so the result is
- * safe to compare and to print. */
+/* Lower-case a Host header in place, drop its port and a trailing dot: "name[:port]" or
+ * "[v6][:port]", the name made of letters, digits, '.', '-' and '_'. Anything else is refused,
+ * so the result is safe to compare and to print. */
 static bool host_normalize(char *h)
 {
     bool v6 = h[0] == '[';

@@ -4,6 +4,8 @@
 
 #include "common/cli.h"
 
+int cmd_shards(int argc, char **argv); /* indexer/cmd_shards.c */
+
 struct subcommand {
     const char *name;
     int (*run)(int argc, char **argv);
@@ -15,6 +17,7 @@ static const struct subcommand subcommands[] = {
     {"robots", cmd_robots, "tell whether robots.txt allows URLs for a user agent"},
     {"index", cmd_index, "turn WARC files into a Xapian index"},
     {"search", cmd_search, "query an index from the command line"},
+    {"shards", cmd_shards, "add, compact and clean up shards; a spelling dictionary"},
     {"serve", cmd_serve, "answer searches over HTTP (web, school and junior modes)"},
     {"classify", cmd_classify, "explain which filter categories pages fall into"},
     {"lists", cmd_lists, "import and update filter category lists"},

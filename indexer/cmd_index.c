@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "common/cli.h"
-#include "common/paths.h"
 #include "filters/classify.h"
+#include "indexer/classifier_load.h"
 #include "indexer/index.h"
 
 static const char usage_text[] =
@@ -126,16 +126,9 @@ int cmd_index(int argc, char **argv)
         goto out;
     }
     {
-        char lists_buf[4096], policy_buf[4096], lerr[512];
-        if (!lists_dir && paths_data_file("lists", lists_buf, sizeof lists_buf) == CH_OK)
-            lists_dir = lists_buf;
-        if (!policy_file && paths_data_file("policies.ini", policy_buf, sizeof policy_buf) == CH_OK)
-            policy_file = policy_buf;
-        flt_classifier_paths cp = {.lists_dir = lists_dir, .policy_file = policy_file};
-        if (!lists_dir || !policy_file ||
-            flt_classifier_load(&cp, &classifier, lerr, sizeof lerr)) {
-            fprintf(stderr, "chouette index: cannot load the filters: %s\n",
-                    lists_dir && policy_file ? lerr : "data directory path too long");
+        char lerr[512];
+        if (idx_classifier_load(lists_dir, policy_file, &classifier, lerr, sizeof lerr)) {
+            fprintf(stderr, "chouette index: cannot load the filters: %s\n", lerr);
             goto out;
         }
     }

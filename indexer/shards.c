@@ -936,3 +936,293 @@ ch_status shards_open_available(const char *db_path, struct xap_db **out, size_t
     free(a.first_err);
     return CH_OK;
 }
+
+/* ---- the spelling dictionary of a front end ---------------------------------------------- */
+
+/* A source of a dictionary: it exists, is not the dictionary dst_abs (NULL: none yet), and,
+ * when it is a stub file, lists only local databases (checked the same way, depth levels down). */
+static ch_status check_dict_source(const char *path, const char *dst_abs, unsigned depth,
+                                   char **errmsg)
+{
+    char abs[PATH_MAX];
+    if (!realpath(path, abs)) {
+        int e = errno;
+        set_err(errmsg, "cannot open %s: %s", path, strerror(e));
+        return e == ENOENT ? CH_ERR_NOTFOUND : CH_ERR_IO;
+    }
+    if (dst_abs && strcmp(abs, dst_abs) == 0) {
+        set_err(errmsg, "%s is the dictionary being built", path);
+        return CH_ERR_ARG;
+    }
+    if (!is_regular_file(abs))
+        return CH_OK; /* a directory: opening it tells whether it is a database */
+    if (depth >= SHARDS_MAX_DEPTH) {
+        set_err(errmsg, "%s: stubs nested too deep", path);
+        return CH_ERR_ARG;
+    }
+    shards_entry *v = NULL;
+    size_t n = 0;
+    ch_status st = shards_stub_read(abs, &v, &n);
+    if (st) {
+        set_err(errmsg, "cannot read the stub %s: %s", path, ch_status_str(st));
+        return st;
+    }
+    for (size_t i = 0; i < n && !st; i++) {
+        if (v[i].kind == SHARDS_REMOTE) {
+            set_err(errmsg,
+                    "%s lists remote %s:%u: a dictionary is built from local databases (run it "
+                    "where the shards are, or give their directories)",
+                    path, v[i].host, v[i].port);
+            st = CH_ERR_ARG;
+        } else {
+            st = check_dict_source(v[i].path, dst_abs, depth + 1, errmsg);
+        }
+    }
+    shards_entries_free(v, n);
+    return st;
+}
+
+typedef struct {
+    xap_wdb *w;
+    size_t added;
+    xap_status xs;
+} dict_fill;
+
+static int dict_add_word(const char *word, unsigned freq, void *ctx)
+{
+    dict_fill *f = ctx;
+    if (!*word || !freq)
+        return 0;
+    f->xs = xap_wdb_add_spelling(f->w, word, freq);
+    if (f->xs == XAP_OK && ++f->added % SHARDS_DICT_COMMIT_WORDS == 0)
+        f->xs = xap_wdb_commit(f->w);
+    return f->xs != XAP_OK;
+}
+
+/* Whether the database directory at path holds no document (a dictionary, or empty). */
+static ch_status is_dictionary(const char *path, bool *yes, char **errmsg)
+{
+    xap_db *db = NULL;
+    char *xerr = NULL;
+    unsigned long docs = 0;
+    xap_status xs = xap_db_open(path, &db, &xerr);
+    if (xs == XAP_OK)
+        xs = xap_db_doc_count(db, &docs);
+    if (xs)
+        set_err(errmsg, "%s exists and is not a dictionary: %s", path,
+                xerr ? xerr : (db ? xap_db_last_error(db) : xap_status_str(xs)));
+    else if (docs)
+        set_err(errmsg, "%s exists and is not a dictionary: it holds %lu documents", path, docs);
+    *yes = xs == XAP_OK && docs == 0;
+    xap_db_close(db);
+    free(xerr);
+    return CH_OK;
+}
+
+/* Put the finished database tmp in place at dst (which exists when dst_exists). */
+static ch_status swap_in(const char *tmp, const char *dst, bool dst_exists, char **errmsg)
+{
+    char dir[PATH_MAX], aside[PATH_MAX];
+    ch_status st;
+    if ((st = dir_of(dst, dir, sizeof dir)))
+        return st;
+    if (!dst_exists) {
+        if (rename(tmp, dst)) {
+            set_err(errmsg, "cannot rename %s: %s", tmp, strerror(errno));
+            return CH_ERR_IO;
+        }
+        return fsync_dir(dir);
+    }
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_EXCHANGE) == 0) {
+        (void)fsync_dir(dir);
+        if (rm_tree(tmp)) { /* the old dictionary, now under the temporary name */
+            set_err(errmsg, "the old dictionary could not be removed from %s", tmp);
+            return CH_ERR_IO;
+        }
+        return CH_OK;
+    }
+    if (errno != EINVAL && errno != ENOSYS) {
+        set_err(errmsg, "cannot exchange %s and %s: %s", tmp, dst, strerror(errno));
+        return CH_ERR_IO;
+    }
+    /* No atomic exchange on this file system: move the old one aside first. */
+    int w = snprintf(aside, sizeof aside, "%s.old", dst);
+    if (w < 0 || (size_t)w >= sizeof aside)
+        return CH_ERR_LIMIT;
+    if (rm_tree(aside) || rename(dst, aside)) {
+        set_err(errmsg, "cannot move %s aside: %s", dst, strerror(errno));
+        return CH_ERR_IO;
+    }
+    if (rename(tmp, dst)) {
+        set_err(errmsg, "cannot rename %s: %s", tmp, strerror(errno));
+        (void)rename(aside, dst);
+        return CH_ERR_IO;
+    }
+    (void)fsync_dir(dir);
+    return rm_tree(aside);
+}
+
+ch_status shards_build_dictionary(const char *const *srcs, size_t n, const char *dst,
+                                  size_t *n_words, char **errmsg)
+{
+    if (n_words)
+        *n_words = 0;
+    if (errmsg)
+        *errmsg = NULL;
+    if (!srcs || !n || !dst || !*dst) {
+        set_err(errmsg, "shards_build_dictionary: no source or no destination");
+        return CH_ERR_ARG;
+    }
+    char out[PATH_MAX], tmp[PATH_MAX], dst_abs[PATH_MAX], date[64] = "";
+    ch_status st = CH_OK;
+    xap_db *all = NULL;
+    dict_fill fill = {0};
+    bool tmp_made = false;
+    int w = snprintf(out, sizeof out, "%s", dst);
+    if (w < 0 || (size_t)w + 4 >= sizeof out) {
+        set_err(errmsg, "dictionary path too long");
+        return CH_ERR_LIMIT;
+    }
+    while (w > 1 && out[w - 1] == '/') /* "dict/" is "dict" */
+        out[--w] = '\0';
+    int wt = snprintf(tmp, sizeof tmp, "%s.tmp", out);
+    if (wt < 0 || (size_t)wt >= sizeof tmp)
+        return CH_ERR_LIMIT;
+    struct stat sb;
+    bool dst_exists = lstat(out, &sb) == 0;
+    if (dst_exists) {
+        bool dict = false;
+        if (!S_ISDIR(sb.st_mode)) {
+            set_err(errmsg, "%s exists and is not a directory", out);
+            return CH_ERR_ARG;
+        }
+        if ((st = is_dictionary(out, &dict, errmsg)) || !dict)
+            return st ? st : CH_ERR_ARG;
+        if (!realpath(out, dst_abs)) {
+            set_err(errmsg, "cannot resolve %s: %s", out, strerror(errno));
+            return CH_ERR_IO;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        if ((st = check_dict_source(srcs[i], dst_exists ? dst_abs : NULL, 0, errmsg)))
+            return st;
+    /* The sources, opened one by one (for the index date of each), searched as one. */
+    for (size_t i = 0; i < n; i++) {
+        xap_db *db = NULL;
+        char *xerr = NULL, *d = NULL;
+        size_t dl = 0;
+        xap_status xs = xap_db_open(srcs[i], &db, &xerr);
+        if (xs == XAP_OK)
+            xs = xap_db_get_metadata(db, IDX_META_INDEX_DATE, &d, &dl);
+        if (xs) {
+            set_err(errmsg, "cannot open %s: %s", srcs[i],
+                    xerr ? xerr : (db ? xap_db_last_error(db) : xap_status_str(xs)));
+            st = from_xap(xs);
+            free(xerr);
+            xap_db_close(db);
+            goto out;
+        }
+        if (dl < sizeof date && strcmp(d, date) > 0)
+            memcpy(date, d, dl + 1);
+        free(d);
+        free(xerr);
+        if (!all) {
+            all = db;
+        } else {
+            xs = xap_db_add_database(all, db);
+            xap_db_close(db);
+            if (xs) {
+                set_err(errmsg, "cannot add %s: %s", srcs[i], xap_db_last_error(all));
+                st = from_xap(xs);
+                goto out;
+            }
+        }
+    }
+    if ((st = rm_tree(tmp))) {
+        set_err(errmsg, "cannot remove the leftover %s", tmp);
+        goto out;
+    }
+    tmp_made = true;
+    char *xerr = NULL;
+    xap_status xs = xap_wdb_open(tmp, XAP_WDB_CREATE_OR_OVERWRITE, &fill.w, &xerr);
+    if (xs) {
+        set_err(errmsg, "cannot create %s: %s", tmp, xerr ? xerr : xap_status_str(xs));
+        free(xerr);
+        st = from_xap(xs);
+        goto out;
+    }
+    xs = xap_db_spellings(all, dict_add_word, &fill, NULL);
+    if (xs == XAP_OK && fill.xs) {
+        xs = fill.xs;
+        set_err(errmsg, "cannot write %s: %s", tmp, xap_wdb_last_error(fill.w));
+    } else if (xs) {
+        set_err(errmsg, "cannot read the spelling data: %s", xap_db_last_error(all));
+    }
+    if (xs == XAP_OK && *date &&
+        (xs = xap_wdb_set_metadata(fill.w, IDX_META_INDEX_DATE, date, strlen(date))))
+        set_err(errmsg, "cannot write %s: %s", tmp, xap_wdb_last_error(fill.w));
+    if (xs == XAP_OK && (xs = xap_wdb_commit(fill.w)))
+        set_err(errmsg, "cannot commit %s: %s", tmp, xap_wdb_last_error(fill.w));
+    if (xap_wdb_close(fill.w) && xs == XAP_OK) {
+        xs = XAP_ERR_OTHER;
+        set_err(errmsg, "cannot close %s", tmp);
+    }
+    fill.w = NULL;
+    if (xs) {
+        st = from_xap(xs);
+        goto out;
+    }
+    if ((st = swap_in(tmp, out, dst_exists, errmsg)))
+        goto out;
+    tmp_made = false;
+    if (n_words)
+        *n_words = fill.added;
+out:
+    xap_db_close(all);
+    if (tmp_made)
+        rm_tree(tmp);
+    return st;
+}
+
+ch_status shards_stub_put_first(const char *stub, const char *path, bool *added, char **errmsg)
+{
+    if (added)
+        *added = false;
+    if (errmsg)
+        *errmsg = NULL;
+    if (!stub || !*stub || !path || !*path)
+        return CH_ERR_ARG;
+    char abs[PATH_MAX];
+    if (!realpath(path, abs)) {
+        set_err(errmsg, "cannot resolve %s: %s", path, strerror(errno));
+        return CH_ERR_IO;
+    }
+    shards_entry *v = NULL, *nv = NULL;
+    size_t n = 0;
+    ch_status st = shards_stub_read(stub, &v, &n);
+    if (st) {
+        set_err(errmsg, "cannot read %s: %s", stub, ch_status_str(st));
+        return st;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (v[i].kind == SHARDS_LOCAL && strcmp(v[i].path, abs) == 0)
+            goto out; /* listed already */
+    if (!(nv = calloc(n + 1, sizeof *nv))) {
+        st = CH_ERR_NOMEM;
+        goto out;
+    }
+    /* The strings are borrowed from v and abs; nv itself is freed alone. */
+    nv[0].kind = SHARDS_LOCAL;
+    nv[0].path = abs;
+    memcpy(nv + 1, v, n * sizeof *v);
+    if ((st = shards_stub_write(stub, nv, n + 1))) {
+        set_err(errmsg, "cannot write %s: %s", stub, ch_status_str(st));
+        goto out;
+    }
+    if (added)
+        *added = true;
+out:
+    free(nv);
+    shards_entries_free(v, n);
+    return st;
+}

@@ -140,4 +140,30 @@ ch_status shards_compact_all(const char *root, char **compacted, char **errmsg);
  * removal failed (the others are still attempted). */
 ch_status shards_gc(const char *root, double grace_s, size_t *removed);
 
+/* A local spelling dictionary for a stub of remote shards (docs/DEPLOY.md, "Beyond one
+ * machine"): Xapian's remote backend carries no spelling data, so a front end lists, first in
+ * its stub, a local database holding only the spelling data of every shard. It holds no
+ * document, so it changes no result, count or statistic. */
+#define SHARDS_DICT_COMMIT_WORDS 200000u /* words added between two commits of a dictionary */
+
+/* Build the database dst holding the spelling data (each word once, with the frequencies of
+ * all the sources summed) of the local databases srcs[0..n): database directories, or stub
+ * files whose entries are all local (nested stubs at most SHARDS_MAX_DEPTH deep). The latest
+ * IDX_META_INDEX_DATE of the sources is copied (a searcher reads the metadata of a stub's first
+ * database). The database is built as dst.tmp, then put in place with one rename: when dst
+ * already exists (a dictionary with no document; anything else is refused) the two are
+ * exchanged atomically (renameat2 RENAME_EXCHANGE, else rename aside), then the old one is
+ * removed, so a reader opening dst always finds a whole dictionary. *n_words (may be NULL) gets
+ * the number of words. On failure dst is unchanged, dst.tmp removed, *errmsg (if not NULL) a
+ * malloc'd message: CH_ERR_ARG (n == 0, a source that is a remote entry or dst itself, dst not
+ * a dictionary), CH_ERR_NOTFOUND (a source does not exist), CH_ERR_IO, CH_ERR_NOMEM. */
+ch_status shards_build_dictionary(const char *const *srcs, size_t n, const char *dst,
+                                  size_t *n_words, char **errmsg);
+
+/* Make the stub file at stub list the local database `path` (made absolute), first, when it
+ * does not list it yet (shards_stub_write(): atomic); the other entries keep their order.
+ * *added (may be NULL) tells whether the stub changed. CH_ERR_NOTFOUND when the stub does not
+ * exist, else errors of shards_stub_read() and shards_stub_write(); *errmsg as above. */
+ch_status shards_stub_put_first(const char *stub, const char *path, bool *added, char **errmsg);
+
 #endif

@@ -2,6 +2,8 @@
  * See classify.h for the term scheme and docs/FILTERS.md for the reasoning. */
 #include "filters/classify.h"
 
+#include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 struct flt_classifier {
     flt_lists *lists;     /* may be NULL: no list categories */
     flt_phrases *phrases; /* compiled; may be NULL: no phrase categories */
+    flt_textmodel *model; /* may be NULL: the text model signal is off */
     flt_policy *policy;
 };
 
@@ -61,6 +64,7 @@ ch_status flt_classifier_load(const flt_classifier_paths *paths, flt_classifier 
     flt_lists *lists = NULL;
     flt_phrases *phrases = NULL;
     flt_policy *policy = NULL;
+    flt_textmodel *model = NULL;
     char path[4096];
 
     set_err(err, errlen, "%s", "");
@@ -96,17 +100,51 @@ ch_status flt_classifier_load(const flt_classifier_paths *paths, flt_classifier 
         set_err(err, errlen, "cannot load the phrase lists %s: %s", path, ch_status_str(st));
         goto out;
     }
+    /* The text model is optional: no file, no signal. A broken one is an error. */
+    if (snprintf(path, sizeof path, "%s/" FLT_TEXTMODEL_FILE, paths->lists_dir) >=
+        (int)sizeof path) {
+        st = CH_ERR_LIMIT;
+        set_err(err, errlen, "lists folder path too long");
+        goto out;
+    }
+    st = flt_textmodel_load(path, &model, err, errlen);
+    if (st == CH_ERR_NOTFOUND) {
+        st = CH_OK;
+        set_err(err, errlen, "%s", "");
+    } else if (st) {
+        goto out;
+    }
     st = flt_classifier_from_parts(lists, phrases, policy, out);
     lists = NULL;
     phrases = NULL;
     policy = NULL;
-    if (st)
+    if (st) {
         set_err(err, errlen, "classifier: %s", ch_status_str(st));
+        goto out;
+    }
+    flt_classifier_set_textmodel(*out, model);
+    model = NULL;
 out:
     flt_lists_free(lists);
     flt_phrases_free(phrases);
     flt_policy_free(policy);
+    flt_textmodel_free(model);
     return st;
+}
+
+void flt_classifier_set_textmodel(flt_classifier *c, flt_textmodel *model)
+{
+    if (!c) {
+        flt_textmodel_free(model);
+        return;
+    }
+    flt_textmodel_free(c->model);
+    c->model = model;
+}
+
+bool flt_classifier_has_textmodel(const flt_classifier *c)
+{
+    return c && c->model;
 }
 
 void flt_classifier_free(flt_classifier *c)
@@ -115,6 +153,7 @@ void flt_classifier_free(flt_classifier *c)
         return;
     flt_lists_free(c->lists);
     flt_phrases_free(c->phrases);
+    flt_textmodel_free(c->model);
     flt_policy_free(c->policy);
     free(c);
 }
@@ -128,6 +167,7 @@ void flt_verdict_init(flt_verdict *v)
 {
     memset(v, 0, sizeof *v);
     flt_phrase_scores_init(&v->scores);
+    flt_textmodel_scores_init(&v->model_scores);
     buf_init(&v->text, FLT_CLASSIFY_TEXT_MAX + 2 * FLT_CLASSIFY_FIELD_MAX + 16);
 }
 
@@ -136,6 +176,7 @@ void flt_verdict_free(flt_verdict *v)
     if (!v)
         return;
     flt_phrase_scores_free(&v->scores);
+    flt_textmodel_scores_free(&v->model_scores);
     buf_free(&v->text);
 }
 
@@ -146,6 +187,7 @@ static void verdict_clear(flt_verdict *v)
     memset(v->phrase_mask, 0, sizeof v->phrase_mask);
     memset(v->hidden, 0, sizeof v->hidden);
     memset(v->score, 0, sizeof v->score);
+    memset(v->model_score, 0, sizeof v->model_score);
     v->nterms = 0;
     v->nreasons = 0;
     buf_reset(&v->text);
@@ -300,14 +342,16 @@ ch_status flt_classify_page(const flt_classifier *c, const char *url, const char
         v->list_mask |= FLT_BIT(FLT_CAT_ADULT);
     }
 
-    /* (b): phrases over title, URL and text, each its own sentence. */
-    if (c->phrases) {
+    /* (b) and (e): phrases and text model over title, URL and text, each its own sentence. */
+    if (c->phrases || c->model) {
         if ((st = append_capped(&v->text, title, FLT_CLASSIFY_FIELD_MAX)) ||
             (st = buf_append_str(&v->text, "\n")) ||
             (st = append_capped(&v->text, url, FLT_CLASSIFY_FIELD_MAX)) ||
             (st = buf_append_str(&v->text, "\n")) ||
             (st = append_capped(&v->text, text, FLT_CLASSIFY_TEXT_MAX)))
             goto out;
+    }
+    if (c->phrases) {
         if ((st = flt_phrases_score(c->phrases, v->text.data ? v->text.data : "", v->text.len,
                                     &v->scores)))
             goto out;
@@ -326,6 +370,43 @@ ch_status flt_classify_page(const flt_classifier *c, const char *url, const char
             const flt_phrase_hit *h = &v->scores.hits[i];
             if (h->category >= 0 && ((any >> h->category) & 1))
                 add_reason(v, h->category, "phrases", h->phrase, h->weight);
+        }
+    }
+
+    /* (e): the text model, per mode against model_threshold (> 0). */
+    if (c->model) {
+        if ((st = flt_textmodel_score(c->model, v->text.data ? v->text.data : "", v->text.len,
+                                      &v->model_scores)))
+            goto out;
+        for (int b = 0; b < FLT_CAT_COUNT; b++)
+            if ((v->model_scores.mask >> b) & 1)
+                v->model_score[b] = lround(v->model_scores.score[b] * FLT_TEXTMODEL_SCALE);
+        uint64_t any = 0, model_mask[FLT_MODE_COUNT] = {0};
+        for (int m = 0; m < FLT_MODE_COUNT; m++) {
+            int t = flt_policy_model_threshold(c->policy, m);
+            if (t <= 0)
+                continue;
+            for (int b = 0; b < FLT_CAT_COUNT; b++)
+                if (((v->model_scores.mask >> b) & 1) && v->model_score[b] >= t)
+                    model_mask[m] |= FLT_BIT(b);
+            any |= model_mask[m];
+            v->phrase_mask[m] |= model_mask[m];
+        }
+        for (int b = 0; b < FLT_CAT_COUNT; b++) {
+            if (!((any >> b) & 1))
+                continue;
+            char detail[FLT_REASON_DETAIL_MAX];
+            size_t n = 0;
+            detail[0] = '\0';
+            for (size_t k = 0; k < v->model_scores.ntop[b]; k++) {
+                const char *w = flt_textmodel_feature(c->model, v->model_scores.top[b][k]);
+                int r = snprintf(detail + n, sizeof detail - n, "%s%s", k ? " " : "", w ? w : "");
+                if (r < 0 || (size_t)r >= sizeof detail - n)
+                    break;
+                n += (size_t)r;
+            }
+            add_reason(v, b, "model", detail,
+                       v->model_score[b] > INT_MAX ? INT_MAX : (int)v->model_score[b]);
         }
     }
 

@@ -20,6 +20,7 @@ typedef struct {
     int inherit; /* a lower mode, or -1 */
     uint64_t hide, unhide;
     long threshold;
+    long model_threshold; /* 0 = the text model does not hide anything */
 } flt_mode_rules;
 
 struct flt_policy {
@@ -193,6 +194,14 @@ static int on_key(void *user, const char *section, const char *key, const char *
         r->threshold = t;
         return 1;
     }
+    if (strcmp(key, "model_threshold") == 0) {
+        long t;
+        if (!cli_parse_long(value, 0, FLT_THRESHOLD_MAX, &t))
+            return fail(c, CH_ERR_PARSE, "[%s] model_threshold: not an integer in 0..%d: %s",
+                        section, FLT_THRESHOLD_MAX, value);
+        r->model_threshold = t;
+        return 1;
+    }
     return fail(c, CH_ERR_PARSE, "unknown key [%s] %s", section, key);
 }
 
@@ -327,6 +336,11 @@ bool flt_policy_hides(const flt_policy *p, int mode, uint64_t categories, bool s
 int flt_policy_phrase_threshold(const flt_policy *p, int mode)
 {
     return mode_ok(p, mode) ? (int)p->rules[mode].threshold : 0;
+}
+
+int flt_policy_model_threshold(const flt_policy *p, int mode)
+{
+    return mode_ok(p, mode) ? (int)p->rules[mode].model_threshold : 0;
 }
 
 bool flt_policy_allowlist_only(const flt_policy *p, int mode)

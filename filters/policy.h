@@ -1,6 +1,6 @@
-/* Mode policies: which categories each mode (web, school, junior) hides, and its phrase
- * threshold. Defaults ship in data/policies.ini; a deployment may name an override file whose
- * keys replace the shipped ones (see that file for the keys).
+/* Mode policies: which categories each mode (web, school, junior) hides, its phrase
+ * threshold and its text model threshold. Defaults ship in data/policies.ini; a deployment may name
+ * an override file whose keys replace the shipped ones (see that file for the keys).
  *
  * Rules the files cannot change: the local block-list (FLT_CAT_BLOCKLIST) is hidden in every
  * mode, and an allow-listed URL (FLT_BIT_ALLOWLIST) is hidden in none.
@@ -61,6 +61,11 @@ bool flt_policy_hides(const flt_policy *p, int mode, uint64_t categories, bool s
 /* Phrase classifier threshold of a mode: a page whose score in a hidden category reaches it is
  * hidden. 0 means the phrase classifier does not hide anything in this mode. */
 int flt_policy_phrase_threshold(const flt_policy *p, int mode);
+
+/* Text model threshold of a mode (filters/textmodel.h): a page whose model score (log-odds of
+ * the category against the rest, x 10) in a hidden category reaches it is hidden. 0 means the
+ * text model does not hide anything in this mode. */
+int flt_policy_model_threshold(const flt_policy *p, int mode);
 
 /* Whether only allow-listed URLs are shown in a mode (junior_allowlist_only, junior only). */
 bool flt_policy_allowlist_only(const flt_policy *p, int mode);

@@ -109,7 +109,8 @@ static void test_override_replaces_keys(void **state)
                                  "[school]\n"
                                  "unhide = dating\n"
                                  "hide = games\n"
-                                 "phrase_threshold = 80\n");
+                                 "phrase_threshold = 80\n"
+                                 "model_threshold = 250\n");
     uint64_t web = flt_policy_hidden_mask(p, FLT_MODE_WEB);
     assert_int_equal(web, B(MALWARE) | B(PHISHING) | B(ADULT) | FLT_BIT_BLOCKLIST);
     assert_int_equal(flt_policy_hidden_mask_safe_off(p, FLT_MODE_WEB),
@@ -124,6 +125,9 @@ static void test_override_replaces_keys(void **state)
     assert_int_equal(school & B(DATING), 0);
     assert_int_equal(flt_policy_phrase_threshold(p, FLT_MODE_SCHOOL), 80);
     assert_int_equal(flt_policy_phrase_threshold(p, FLT_MODE_JUNIOR), 60);
+    assert_int_equal(flt_policy_model_threshold(p, FLT_MODE_SCHOOL), 250);
+    assert_int_equal(flt_policy_model_threshold(p, FLT_MODE_WEB), 0);
+    assert_int_equal(flt_policy_model_threshold(p, 7), 0);
     /* junior inherits the new school mask. */
     assert_true(flt_policy_hidden_mask(p, FLT_MODE_JUNIOR) & B(GAMES));
     assert_true(flt_policy_allowlist_only(p, FLT_MODE_JUNIOR));
@@ -153,6 +157,8 @@ static void test_bad_overrides_name_the_line(void **state)
     expect_error("\n[kids]\nhide = adult\n", CH_ERR_PARSE, ":3: unknown section [kids]");
     expect_error("[school]\nphrase_threshold = -1\n", CH_ERR_PARSE, ":2: [school] phrase");
     expect_error("[school]\nphrase_threshold = 12x\n", CH_ERR_PARSE, "phrase_threshold");
+    expect_error("[junior]\nmodel_threshold = -5\n", CH_ERR_PARSE, ":2: [junior] model_threshold");
+    expect_error("[junior]\nmodel_threshold = 1e3\n", CH_ERR_PARSE, "model_threshold");
     expect_error("[web]\ninherit = junior\n", CH_ERR_PARSE, "inherit");
     expect_error("[general]\nsafe_off_allowed = maybe\n", CH_ERR_PARSE, "safe_off_allowed");
     expect_error("[general]\ncolour = blue\n", CH_ERR_PARSE, "unknown key [general] colour");

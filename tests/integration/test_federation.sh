@@ -6,7 +6,9 @@
 # With one shard's server killed, a search must still answer (the live shards' results, flagged
 # "degraded") rather than fail: from the CLI, and from `chouette serve` (results page with the
 # notice, /api/search with "degraded": true) started before and after the failure. With every
-# shard down, a clean error.
+# shard down, a clean error. With a local spelling dictionary of the shards listed first in the
+# stub (chouette shards dictionary), the same answers and the single index's spelling
+# corrections ("did you mean"), which remote shards alone cannot give.
 #
 # The local reference is the xapian-compact merge of the same three shards: the documents are
 # byte-for-byte the ones the servers hold. The shards are indexed from the whole crawl with
@@ -240,6 +242,49 @@ for q in "${queries[@]}"; do
 done
 compare direct-page2 "$tmp/remote.stub" "$tmp/direct" --limit 5 --page 2 chat ||
     bad "page 2 differs from the single index"
+
+# 5b. Spelling through remote shards: Xapian's remote backend carries no spelling data, so a
+#     front end lists a local spelling-only dictionary of every shard first in its stub
+#     (chouette shards dictionary). It holds no document: every answer above must stay the same
+#     (results, order, titles, snippets, pages), and a misspelled query must get the same
+#     corrected_query as the single local index of the whole crawl, which the remote stub alone
+#     does not give.
+cp "$tmp/remote.stub" "$tmp/dict.stub"
+"$CHOUETTE" shards dictionary --out "$tmp/dict" --stub "$tmp/dict.stub" \
+    "$tmp/shard0" "$tmp/shard1" "$tmp/shard2" 2>"$tmp/dict.err" ||
+    { cat "$tmp/dict.err"; bad "chouette shards dictionary"; }
+[ "$(head -n 1 "$tmp/dict.stub")" = "auto $tmp/dict" ] ||
+    bad "the dictionary is not first in the stub: $(cat "$tmp/dict.stub")"
+[ "$(grep -c '^remote ' "$tmp/dict.stub")" = "$NPART" ] || bad "the stub lost its remote lines"
+for q in "${queries[@]}"; do
+    for mode in web school junior; do
+        compare dictionary "$tmp/dict.stub" "$tmp/direct" --mode "$mode" --limit 10 "$q" ||
+            bad "with the dictionary in the stub, results differ from the single index"
+    done
+done
+compare dictionary-page2 "$tmp/dict.stub" "$tmp/direct" --limit 5 --page 2 chat ||
+    bad "page 2 differs with the dictionary"
+compare dictionary-page3 "$tmp/dict.stub" "$tmp/remote.stub" --limit 5 --page 3 the ||
+    bad "page 3 differs with the dictionary"
+corrected() { # DB QUERY: corrected_query, "" when none
+    "$CHOUETTE" search --db "$1" --json "$2" |
+        python3 -c 'import json,sys; print(json.load(sys.stdin).get("corrected_query") or "")'
+}
+spelled=0
+for q in ornitorynque bathyscafe "volcans seismse" "bibliotheque munisipale" "narvla" \
+    "xylophne"; do
+    want=$(corrected "$tmp/direct" "$q")
+    got=$(corrected "$tmp/dict.stub" "$q")
+    remote=$(corrected "$tmp/remote.stub" "$q")
+    [ "$got" = "$want" ] ||
+        bad "'$q': corrected to '$got' through remote shards + dictionary, '$want' by one index"
+    if [ -n "$want" ]; then
+        spelled=$((spelled + 1))
+        [ -z "$remote" ] || echo "note: '$q' corrected to '$remote' by the remote stub alone"
+    fi
+done
+[ "$spelled" -ge 3 ] || bad "only $spelled misspelled queries corrected by the single index"
+echo "federation: dictionary in the stub: same results, $spelled corrections as one index"
 
 # 6. One shard down: the search still answers, flagged degraded, from the other shards: the same
 #    URLs as a local stub of the two live shards. A server started with every shard up (one

@@ -821,6 +821,152 @@ static void test_searcher_survives_a_shard_dying_between_searches(void **state)
     free(dir);
 }
 
+/* A source database with spelling words, one document and an index date. */
+static void make_speller(const char *path, const char *const *words, const unsigned *freqs,
+                         size_t n, const char *date)
+{
+    xap_wdb *w = NULL;
+    char *err = NULL;
+    assert_int_equal(xap_wdb_open(path, XAP_WDB_CREATE_OR_OPEN, &w, &err), XAP_OK);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(xap_wdb_add_spelling(w, words[i], freqs[i]), XAP_OK);
+    xap_doc *d = NULL;
+    assert_int_equal(xap_doc_new(&d), XAP_OK);
+    assert_int_equal(xap_doc_add_term(d, words[0], 1), XAP_OK);
+    assert_int_equal(xap_wdb_add_document(w, d, NULL), XAP_OK);
+    xap_doc_free(d);
+    assert_int_equal(xap_wdb_set_metadata(w, IDX_META_INDEX_DATE, date, strlen(date)), XAP_OK);
+    assert_int_equal(xap_wdb_close(w), XAP_OK);
+}
+
+static int collect_word(const char *word, unsigned freq, void *ctx)
+{
+    char *out = ctx;
+    size_t used = strlen(out);
+    snprintf(out + used, 256 - used, "%s=%u;", word, freq);
+    return 0;
+}
+
+/* The words of the database at path as "word=freq;...", its document count and index date. */
+static void dict_contents(const char *path, char out[256], unsigned long *docs, char **date)
+{
+    xap_db *db = NULL;
+    char *err = NULL;
+    size_t len = 0;
+    assert_int_equal(xap_db_open(path, &db, &err), XAP_OK);
+    out[0] = '\0';
+    assert_int_equal(xap_db_spellings(db, collect_word, out, NULL), XAP_OK);
+    *docs = doc_count(db);
+    assert_int_equal(xap_db_get_metadata(db, IDX_META_INDEX_DATE, date, &len), XAP_OK);
+    xap_db_close(db);
+}
+
+/* The dictionary of several sources (directories, a stub of local ones): every word once with
+ * its frequencies summed, no document, the latest index date; rebuilt in place; what it refuses
+ * leaves it as it was. Listed first in a stub once. */
+static void test_dictionary_of_local_shards(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir();
+    char a[512], b[512], c[512], stub[512], dict[512], tmp[600], front[512], shard_stub[512];
+    snprintf(a, sizeof a, "%s/a", dir);
+    snprintf(b, sizeof b, "%s/b", dir);
+    snprintf(c, sizeof c, "%s/c", dir);
+    snprintf(stub, sizeof stub, "%s/bc.stub", dir);
+    snprintf(dict, sizeof dict, "%s/dict", dir);
+    snprintf(tmp, sizeof tmp, "%s/dict.tmp", dir);
+    snprintf(front, sizeof front, "%s/front.stub", dir);
+    snprintf(shard_stub, sizeof shard_stub, "%s/remote.stub", dir);
+    const char *wa[] = {"volcan", "chocolat"}, *wb[] = {"chocolat", "musée"}, *wc[] = {"zèbre"};
+    const unsigned fa[] = {3, 1}, fb[] = {4, 2}, fc[] = {1};
+    make_speller(a, wa, fa, 2, "2024-06-11T10:00:00Z");
+    make_speller(b, wb, fb, 2, "2024-06-12T09:00:00Z");
+    make_speller(c, wc, fc, 1, "2024-06-01T00:00:00Z");
+    char text[1200];
+    snprintf(text, sizeof text, "auto %s\nauto %s\n", b, c);
+    write_file(stub, text);
+
+    size_t words = 0;
+    char *err = NULL, *date = NULL, got[256];
+    unsigned long docs = 99;
+    const char *srcs[] = {a, stub};
+    assert_int_equal(shards_build_dictionary(srcs, 2, dict, &words, &err), CH_OK);
+    assert_null(err);
+    assert_int_equal(words, 4);
+    dict_contents(dict, got, &docs, &date);
+    assert_string_equal(got, "chocolat=5;musée=2;volcan=3;zèbre=1;");
+    assert_int_equal(docs, 0);
+    assert_string_equal(date, "2024-06-12T09:00:00Z");
+    free(date);
+    struct stat sb;
+    assert_int_not_equal(stat(tmp, &sb), 0);
+
+    /* Rebuilt over the old one (a trailing slash is the same directory). */
+    char dict_slash[600];
+    snprintf(dict_slash, sizeof dict_slash, "%s/", dict);
+    assert_int_equal(shards_build_dictionary(srcs, 1, dict_slash, &words, &err), CH_OK);
+    assert_int_equal(words, 2);
+    dict_contents(dict, got, &docs, &date);
+    assert_string_equal(got, "chocolat=1;volcan=3;");
+    free(date);
+    assert_int_not_equal(stat(tmp, &sb), 0);
+
+    /* Refused, the dictionary unchanged: a missing source, a remote entry, itself as a source,
+     * a database with documents as the destination, nothing to read. */
+    char missing[600];
+    snprintf(missing, sizeof missing, "%s/missing", dir);
+    const char *bad1[] = {a, missing};
+    assert_int_equal(shards_build_dictionary(bad1, 2, dict, &words, &err), CH_ERR_NOTFOUND);
+    assert_non_null(strstr(err, "missing"));
+    free(err);
+    write_file(shard_stub, "remote 127.0.0.1:9\n");
+    const char *bad2[] = {shard_stub};
+    assert_int_equal(shards_build_dictionary(bad2, 1, dict, &words, &err), CH_ERR_ARG);
+    assert_non_null(strstr(err, "remote 127.0.0.1:9"));
+    free(err);
+    const char *bad3[] = {a, dict};
+    assert_int_equal(shards_build_dictionary(bad3, 2, dict, &words, &err), CH_ERR_ARG);
+    free(err);
+    const char *bad4[] = {a};
+    assert_int_equal(shards_build_dictionary(bad4, 1, b, &words, &err), CH_ERR_ARG);
+    assert_non_null(strstr(err, "documents"));
+    free(err);
+    assert_int_equal(shards_build_dictionary(bad4, 0, dict, &words, &err), CH_ERR_ARG);
+    free(err);
+    dict_contents(dict, got, &docs, &date);
+    assert_string_equal(got, "chocolat=1;volcan=3;");
+    free(date);
+    dict_contents(b, got, &docs, &date);
+    assert_int_equal(docs, 1);
+    free(date);
+
+    /* Listed first in a stub, once; the others keep their order. */
+    snprintf(text, sizeof text, "remote 127.0.0.1:9\nauto %s\n", b);
+    write_file(front, text);
+    bool added = false;
+    assert_int_equal(shards_stub_put_first(front, dict_slash, &added, &err), CH_OK);
+    assert_true(added);
+    shards_entry *v = NULL;
+    size_t n = 0;
+    assert_int_equal(shards_stub_read(front, &v, &n), CH_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(v[0].path, dict);
+    assert_int_equal(v[1].kind, SHARDS_REMOTE);
+    assert_string_equal(v[2].path, b);
+    shards_entries_free(v, n);
+    assert_int_equal(shards_stub_put_first(front, dict, &added, &err), CH_OK);
+    assert_false(added);
+    assert_int_equal(shards_stub_read(front, &v, &n), CH_OK);
+    assert_int_equal(n, 3);
+    shards_entries_free(v, n);
+    char no_stub[600];
+    snprintf(no_stub, sizeof no_stub, "%s/none.stub", dir);
+    assert_int_equal(shards_stub_put_first(no_stub, dict, &added, &err), CH_ERR_NOTFOUND);
+    free(err);
+    rm_rf(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -836,6 +982,7 @@ int main(void)
         cmocka_unit_test(test_open_available_leaves_out_a_dead_shard),
         cmocka_unit_test(test_open_available_missing_local_and_nested_stubs),
         cmocka_unit_test(test_searcher_survives_a_shard_dying_between_searches),
+        cmocka_unit_test(test_dictionary_of_local_shards),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

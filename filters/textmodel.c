@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,11 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err, errlen, fmt, ap);
     va_end(ap);
+}
+
+static bool ascii_word(unsigned char b)
+{
+    return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9');
 }
 
 static uint64_t hash_word(const char *s, size_t n)
@@ -460,18 +466,58 @@ ch_status flt_textmodel_score(const flt_textmodel *m, const char *text, size_t l
     for (int c = 0; c < FLT_CAT_COUNT; c++)
         s->score[c] = ((m->mask >> c) & 1) ? m->bias[c] : 0;
 
-    text_words it;
-    text_words_init(&it, text ? text : "", len);
-    size_t start, wlen;
-    char word[FLT_TEXTMODEL_WORD_MAX + 1];
+    /* One pass: find the words (text_next_word's rule) and fold them (flt_textmodel_fold_word's
+     * rule) at once, with a fast path for ASCII. A word longer than FLT_TEXTMODEL_WORD_MAX
+     * folded bytes is counted but not looked up. */
+    char word[FLT_TEXTMODEL_WORD_MAX];
     double sum[FLT_CAT_COUNT] = {0};
-    size_t nwords = 0;
-    while (text_next_word(&it, &start, &wlen)) {
+    size_t nwords = 0, pos = 0;
+    if (!text)
+        text = "";
+    while (pos < len) {
+        unsigned char b = (unsigned char)text[pos];
+        if (b < 0x80) {
+            if (!ascii_word(b)) {
+                pos++;
+                continue;
+            }
+        } else {
+            size_t next = pos;
+            if (!text_is_word_cp(text_utf8_next(text, len, &next))) {
+                pos = next;
+                continue;
+            }
+        }
+        size_t n = 0;
+        bool over = false;
+        while (pos < len) {
+            b = (unsigned char)text[pos];
+            if (b < 0x80) {
+                if (!ascii_word(b))
+                    break;
+                if (n < sizeof word)
+                    word[n++] = (char)(b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b);
+                else
+                    over = true;
+                pos++;
+                continue;
+            }
+            size_t next = pos;
+            uint32_t cp = text_utf8_next(text, len, &next);
+            if (!text_is_word_cp(cp))
+                break;
+            char f[TEXT_FOLD_CP_MAX];
+            size_t k = text_fold_cp_to(cp, f);
+            if (n + k <= sizeof word) {
+                memcpy(word + n, f, k);
+                n += k;
+            } else {
+                over = true;
+            }
+            pos = next;
+        }
         nwords++;
-        if (wlen > 4 * FLT_TEXTMODEL_WORD_MAX)
-            continue;
-        size_t n = flt_textmodel_fold_word(text + start, wlen, word, sizeof word);
-        if (!n)
+        if (over || !n)
             continue;
         long f = lookup(m, word, n);
         if (f < 0 || s->seen[f] == s->page)

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "filters/classify.h"
 #include "filters/policy.h"
 #include "filters/textmodel.h"
+#include "common/text.h"
 
 #define ADULT FLT_CAT_ADULT
 #define GAMBLING FLT_CAT_GAMBLING
@@ -93,6 +95,70 @@ static void test_long_page_is_scaled(void **state)
     assert_int_equal(s.words, n);
     assert_true(fabs(s.score[GAMBLING] - (-2.5 + 2.0 / 4)) < 1e-6);
     free(t);
+    flt_textmodel_scores_free(&s);
+    flt_textmodel_free(m);
+}
+
+/* The scorer's one-pass word finder and folder agree with text_next_word() +
+ * flt_textmodel_fold_word() (the reference the trainer mirrors), invalid UTF-8 included. */
+static void test_scan_matches_reference(void **state)
+{
+    (void)state;
+    flt_textmodel *m = load_tiny();
+    const char *texts[] = {
+        "CASINO\xC3\xA9"
+        "cole casino-jackpot ÉCOLE\xFF"
+        "mise \xE2\x80\x99porno",
+        "jackpot\xCC\x81 ca\xC3"
+        "sino mise\xC2\xAD"
+        "jackpot PORNO\xF0\x9F\x98\x80"
+        "casino",
+        "Ｃａｓｉｎｏ ecole_porno aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa "
+        "casino",
+    };
+    flt_textmodel_scores s;
+    flt_textmodel_scores_init(&s);
+    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+        const char *x = texts[t];
+        /* Reference: distinct folded words -> the sum of their weights (bias included). */
+        double want[FLT_CAT_COUNT] = {0};
+        want[GAMBLING] = -2.5;
+        want[ADULT] = -3;
+        char seen[16][FLT_TEXTMODEL_WORD_MAX + 1];
+        size_t nseen = 0, nwords = 0, start, wlen;
+        text_words it;
+        text_words_init(&it, x, strlen(x));
+        while (text_next_word(&it, &start, &wlen)) {
+            nwords++;
+            char w[FLT_TEXTMODEL_WORD_MAX + 1];
+            if (!flt_textmodel_fold_word(x + start, wlen, w, sizeof w))
+                continue;
+            bool dup = false;
+            for (size_t i = 0; i < nseen; i++)
+                dup |= strcmp(seen[i], w) == 0;
+            if (dup || nseen == 16)
+                continue;
+            snprintf(seen[nseen++], sizeof seen[0], "%s", w);
+            if (!strcmp(w, "casino"))
+                want[GAMBLING] += 2;
+            else if (!strcmp(w, "jackpot"))
+                want[GAMBLING] += 1.5;
+            else if (!strcmp(w, "mise"))
+                want[GAMBLING] += 1;
+            else if (!strcmp(w, "porno"))
+                want[ADULT] += 4;
+            else if (!strcmp(w, "ecole")) {
+                want[GAMBLING] -= 1.25;
+                want[ADULT] -= 2;
+            }
+        }
+        assert_int_equal(flt_textmodel_score(m, x, strlen(x), &s), CH_OK);
+        assert_int_equal(s.words, nwords);
+        if (fabs(s.score[GAMBLING] - want[GAMBLING]) > 1e-6 ||
+            fabs(s.score[ADULT] - want[ADULT]) > 1e-6)
+            fail_msg("text %zu: gambling %g (want %g), adult %g (want %g)", t, s.score[GAMBLING],
+                     want[GAMBLING], s.score[ADULT], want[ADULT]);
+    }
     flt_textmodel_scores_free(&s);
     flt_textmodel_free(m);
 }
@@ -275,6 +341,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load_and_score),
         cmocka_unit_test(test_long_page_is_scaled),
+        cmocka_unit_test(test_scan_matches_reference),
         cmocka_unit_test(test_fold_parity_with_trainer),
         cmocka_unit_test(test_load_errors_are_named),
         cmocka_unit_test(test_shipped_model),

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "filters/classify.h"
 
@@ -197,6 +199,7 @@ static void test_shipped_data(void **state)
     ch_status st = flt_classifier_load(&paths, &c, err, sizeof err);
     if (st)
         fail_msg("load: %s", err);
+    assert_true(flt_classifier_has_textmodel(c)); /* data/lists/textcat/model.tsv */
     flt_verdict v;
     flt_verdict_init(&v);
     assert_int_equal(
@@ -220,6 +223,50 @@ static void test_shipped_data(void **state)
     assert_true(strlen(err) > 0);
 }
 
+/* Without textcat/model.tsv the classifier loads with the signal off; a broken model is an
+ * error naming the file and the line. */
+static void test_textmodel_optional(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/chouette-cls-XXXXXX", path[600], cwd[512], err[512];
+    assert_non_null(mkdtemp(dir));
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    snprintf(path, sizeof path, "%s/ut1", dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    char target[600];
+    snprintf(target, sizeof target, "%s/data/lists/phrases", cwd);
+    snprintf(path, sizeof path, "%s/phrases", dir);
+    assert_int_equal(symlink(target, path), 0);
+    flt_classifier *c = NULL;
+    flt_classifier_paths paths = {.lists_dir = dir, .policy_file = "data/policies.ini"};
+    ch_status st = flt_classifier_load(&paths, &c, err, sizeof err);
+    if (st)
+        fail_msg("load without a model: %s", err);
+    assert_false(flt_classifier_has_textmodel(c));
+    assert_string_equal(err, "");
+    flt_classifier_free(c);
+
+    char tdir[700], model[720];
+    snprintf(tdir, sizeof tdir, "%s/textcat", dir);
+    assert_int_equal(mkdir(tdir, 0700), 0);
+    snprintf(model, sizeof model, "%s/model.tsv", tdir);
+    FILE *f = fopen(model, "w");
+    assert_non_null(f);
+    fputs("casino\tgambling\t2\ncasino\tpoker\t1\n", f);
+    fclose(f);
+    assert_int_equal(flt_classifier_load(&paths, &c, err, sizeof err), CH_ERR_PARSE);
+    assert_null(c);
+    if (!strstr(err, model) || !strstr(err, "line 2"))
+        fail_msg("error \"%s\" does not name %s line 2", err, model);
+
+    unlink(model);
+    rmdir(tdir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/ut1", dir);
+    rmdir(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -228,6 +275,7 @@ int main(void)
         cmocka_unit_test(test_hidden_terms_and_term_names),
         cmocka_unit_test(test_bad_arguments_and_big_text),
         cmocka_unit_test(test_shipped_data),
+        cmocka_unit_test(test_textmodel_optional),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -572,7 +572,7 @@ ch_status shards_build_batch(const char *root, const char *const *warcs, size_t 
     int w1 = snprintf(tmp, sizeof tmp, "%s/shard-%06lu.tmp", abs_root, num);
     int w2 = snprintf(final, sizeof final, "%s/shard-%06lu", abs_root, num);
     if (w1 < 0 || (size_t)w1 >= sizeof tmp || w2 < 0 || (size_t)w2 >= sizeof final ||
-        (st = stub_path_of(abs_root, stub, sizeof stub))) {
+        stub_path_of(abs_root, stub, sizeof stub) != CH_OK) {
         set_err(errmsg, "shard path too long");
         return CH_ERR_LIMIT;
     }
@@ -792,11 +792,15 @@ typedef struct {
     size_t n, down;  /* databases tried, databases left out */
     char *first_err; /* the first failure's message (malloc'd) */
     ch_status hard;  /* a failure that is not "this shard is down" (out of memory) */
+    bool any_docs;   /* a database that opened holds documents (not only a dictionary) */
 } open_acc;
 
 /* Take `db` into a (the handle is consumed). */
 static void acc_take(open_acc *a, xap_db *db)
 {
+    unsigned long docs = 0;
+    if (xap_db_doc_count(db, &docs) == XAP_OK && docs)
+        a->any_docs = true;
     if (!a->db) {
         a->db = db;
         return;
@@ -918,6 +922,12 @@ ch_status shards_open_available(const char *db_path, struct xap_db **out, size_t
     open_acc a = {0};
     open_stub_into(db_path, 0, &a);
     ch_status st = a.hard;
+    /* Only document-less databases (a spelling dictionary) answering while others are down:
+     * nothing that can answer a search opened. */
+    if (!st && a.db && a.down && !a.any_docs) {
+        xap_db_close(a.db);
+        a.db = NULL;
+    }
     if (!st && !a.db) {
         set_err(errmsg, "none of the %zu databases of %s can be opened (%s)", a.n, db_path,
                 a.first_err ? a.first_err : "no database listed");
@@ -1214,7 +1224,8 @@ ch_status shards_stub_put_first(const char *stub, const char *path, bool *added,
     /* The strings are borrowed from v and abs; nv itself is freed alone. */
     nv[0].kind = SHARDS_LOCAL;
     nv[0].path = abs;
-    memcpy(nv + 1, v, n * sizeof *v);
+    if (n)
+        memcpy(nv + 1, v, n * sizeof *v);
     if ((st = shards_stub_write(stub, nv, n + 1))) {
         set_err(errmsg, "cannot write %s: %s", stub, ch_status_str(st));
         goto out;

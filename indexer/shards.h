@@ -101,7 +101,9 @@ struct xap_db; /* indexer/xapian/xap.h */
  * the stub. Nothing is written to disk. A stub that shards_stub_read() refuses, or an empty one,
  * is opened by Xapian as one database. *n_down (may be NULL) gets how many databases were left
  * out (unreachable, missing, damaged), so the caller can flag its results as degraded and try
- * again later. On success *out is a handle closed with xap_db_close(). On failure *out is NULL,
+ * again later. When databases are down and those that opened hold no document (a spelling
+ * dictionary, shards_build_dictionary()), nothing can answer: CH_ERR_IO as when none opens.
+ * On success *out is a handle closed with xap_db_close(). On failure *out is NULL,
  * *errmsg (if not NULL) a malloc'd message: CH_ERR_NOTFOUND (no such path), CH_ERR_PARSE (a
  * damaged database directory), CH_ERR_IO (no database of the stub opens, or another open
  * failure), CH_ERR_NOMEM. */

@@ -374,6 +374,11 @@ wait "${srv[0]}" "${srv[2]}" 2>/dev/null
     bad "a search with every shard down succeeds"
 grep -q "none of the 3 databases" "$tmp/alldown.err" ||
     bad "every shard down: unexpected message: $(head -c 300 "$tmp/alldown.err")"
+# The same with the spelling dictionary in front: it holds no document, it is no answer.
+"$CHOUETTE" search --db "$tmp/dict.stub" --json chat >/dev/null 2>"$tmp/alldown-dict.err" &&
+    bad "a search with every shard down but the dictionary succeeds"
+grep -q "none of the 4 databases" "$tmp/alldown-dict.err" ||
+    bad "every shard down, dictionary up: unexpected message: $(head -c 300 "$tmp/alldown-dict.err")"
 
 [ $fails -eq 0 ] && echo "federation: ok"
 [ $fails -eq 0 ]

@@ -648,6 +648,27 @@ static void test_open_available_missing_local_and_nested_stubs(void **state)
     assert_int_equal(doc_count(db), 4 * (SHARDS_MAX_DEPTH + 1));
     xap_db_close(db);
 
+    /* A spelling dictionary (no document) in front of shards that are all down: nothing can
+     * answer, an error; with one shard up, that shard's documents. */
+    char dict[600];
+    snprintf(dict, sizeof dict, "%s/dict", dir);
+    assert_int_equal(shards_build_dictionary((const char *const *)&s1, 1, dict, NULL, &err), CH_OK);
+    snprintf(text, sizeof text, "auto %s\nremote 127.0.0.1:%u\nauto %s\n", dict, dead_port(),
+             missing);
+    write_file(stub, text);
+    db = (xap_db *)1;
+    assert_int_equal(shards_open_available(stub, &db, &down, &err), CH_ERR_IO);
+    assert_null(db);
+    assert_non_null(strstr(err, "none of the 3 databases"));
+    free(err);
+    err = NULL;
+    snprintf(text, sizeof text, "auto %s\nremote 127.0.0.1:%u\nauto %s\n", dict, dead_port(), s2);
+    write_file(stub, text);
+    assert_int_equal(shards_open_available(stub, &db, &down, &err), CH_OK);
+    assert_int_equal(down, 1);
+    assert_int_equal(doc_count(db), 6);
+    xap_db_close(db);
+
     /* A stub line we do not parse is left to Xapian: "inmemory" is an empty database. */
     write_file(stub, "inmemory\n");
     assert_int_equal(shards_open_available(stub, &db, &down, &err), CH_OK);

@@ -109,8 +109,7 @@ ch_status flt_classifier_load(const flt_classifier_paths *paths, flt_classifier 
     }
     st = flt_textmodel_load(path, &model, err, errlen);
     if (st == CH_ERR_NOTFOUND) {
-        st = CH_OK;
-        set_err(err, errlen, "%s", "");
+        set_err(err, errlen, "%s", ""); /* st is set again below */
     } else if (st) {
         goto out;
     }

@@ -301,7 +301,7 @@ ch_status flt_textmodel_load_string(const char *text, size_t len, flt_textmodel 
         }
         for (size_t i = 0; i < nraws; i++) {
             feature *f = &m->features[raws[i].feature];
-            if (f->n && m->entries[m->nentries - 1].cat == raws[i].cat) {
+            if (i > 0 && raws[i - 1].feature == raws[i].feature && raws[i - 1].cat == raws[i].cat) {
                 st = CH_ERR_PARSE;
                 set_err(err, errlen, "feature \"%s\" has two weights for category %s",
                         m->pool + f->word, flt_category_name(raws[i].cat));

@@ -1,6 +1,9 @@
 #!/bin/sh
 # Measure the page classifier (chouette classify --json) on the labelled pages and on real
 # documentation. Numbers in docs/FILTERS.md come from this script.
+# What is measured is the whole verdict with the shipped data: UT1 lists, phrase lists and the
+# text model (data/lists/textcat/model.tsv, thresholds model_threshold in data/policies.ini;
+# retrain it with bench/filters/train_textcat.py, on tune pages only).
 #
 #   bench/filters/measure.sh [--check] [--docs] [--set S]... [--half H]
 #

@@ -40,6 +40,7 @@ MIN_DF_CAT = 2  # and a positive weight in at least this many pages of the categ
 PRUNE = 1.0     # drop weights with |weight| under this (natural log)
 CLIP = 4.0      # and cap them at this size, so one word never decides alone
 WORD_MAX = 48   # bytes of a folded word (longer words are skipped, like textmodel.c)
+NORM_WORDS = 200  # FLT_TEXTMODEL_NORM_WORDS: a longer page's sum is scaled by this / words
 
 # Function words say how a page is written, not what it is about: with a few hundred training
 # pages they would pick up the style of one pool. Never features (written by hand, fr + en).
@@ -155,7 +156,8 @@ def page_features(path):
     with open(path, encoding="utf-8", errors="replace") as f:
         p.feed(f.read())
     text = " ".join(p.title) + "\n" + p.url + "\n" + " ".join(p.text)
-    return {w for w in words(text) if len(w.encode()) <= WORD_MAX}
+    ws = list(words(text))
+    return {w for w in ws if len(w.encode()) <= WORD_MAX}, len(ws)
 
 
 def load(folder):
@@ -165,7 +167,8 @@ def load(folder):
         d = os.path.join(folder, label)
         for name in sorted(os.listdir(d)):
             if name.endswith(".html"):
-                out.append((label, page_features(os.path.join(d, name))))
+                feats, _ = page_features(os.path.join(d, name))
+                out.append((label, feats))
     return out
 
 
@@ -200,8 +203,10 @@ def train(pages):
     return model
 
 
-def score(model, feats):
-    return {c: b + sum(ws.get(w, 0.0) for w in feats) for c, (b, ws) in model.items()}
+def score(model, feats, nwords):
+    """Log-odds per category, as flt_textmodel_score computes them."""
+    scale = NORM_WORDS / nwords if nwords > NORM_WORDS else 1.0
+    return {c: b + scale * sum(ws.get(w, 0.0) for w in feats) for c, (b, ws) in model.items()}
 
 
 def write(model, path, ntrain, date):
@@ -257,10 +262,14 @@ def main():
     n = write(model, out, len(pages), date)
     print("%s: %d lines, %d bytes" % (out, n, os.path.getsize(out)))
     if "--eval" in args:
-        held = load(os.path.join(TOP, "tests", "fixtures", "labelled", "heldout"))
-        for name, set_ in (("tune", pages), ("heldout", held)):
+        # Scores x 10 like the verdict's model_score (tune and heldout only, never independent).
+        for name in ("tune", "heldout"):
+            folder = os.path.join(TOP, "tests", "fixtures", "labelled", name)
+            set_ = [(label, page_features(os.path.join(folder, label, n)))
+                    for label in sorted(os.listdir(folder))
+                    for n in sorted(os.listdir(os.path.join(folder, label))) if n.endswith(".html")]
             for label in sorted({l for l, _ in set_}):
-                sc = [max(score(model, f).values()) for l, f in set_ if l == label]
+                sc = [10 * max(score(model, *fw).values()) for l, fw in set_ if l == label]
                 sc.sort()
                 print("%-8s %-13s min %7.2f med %7.2f max %7.2f" % (name, label, sc[0], sc[len(sc) // 2], sc[-1]))
 

@@ -1,8 +1,13 @@
 /* chouette shards: shard-per-batch indexing, compaction, garbage collection and the spelling
  * dictionary of a front end (indexer/shards.h, docs/DEPLOY.md "Beyond one machine"). */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/cli.h"
 #include "filters/classify.h"
@@ -50,8 +55,12 @@ static const char usage_text[] =
     "                    unless it lists it already\n"
     "  -h, --help        show this help\n"
     "\n"
+    "add, compact and gc hold DIR/.shards.lock while they work: one of them changes a\n"
+    "shard set at a time, another one meanwhile fails at once.\n"
+    "\n"
     "Exit status: 0 success, 1 failure (a WARC file could not be read, a database or the\n"
-    "stub could not be written: the stub is then unchanged), 2 bad usage.\n";
+    "stub could not be written: the stub is then unchanged; or the lock is taken), 2 bad\n"
+    "usage.\n";
 
 static int usage_error(const char *msg, const char *arg)
 {
@@ -119,6 +128,36 @@ static int parse_args(int argc, char **argv, shards_args *a)
     return CLI_EXIT_OK;
 }
 
+#define SHARDS_LOCK_NAME                                                                           \
+    ".shards.lock" /* in the root: one command changes a shard set at a time                       \
+                    */
+
+/* Take the shard set's lock (flock on ROOT/.shards.lock, created if needed; released when the
+ * process exits): add, compact and gc change the stub and number directories, and the library
+ * leaves that lock to its caller. Returns the descriptor, or -1 with a message printed. */
+static int lock_root(const char *root)
+{
+    char path[4096];
+    int w = snprintf(path, sizeof path, "%s/%s", root, SHARDS_LOCK_NAME);
+    if (w < 0 || (size_t)w >= sizeof path) {
+        fprintf(stderr, "chouette shards: %s: path too long\n", root);
+        return -1;
+    }
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        fprintf(stderr, "chouette shards: cannot open %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB)) {
+        fprintf(stderr, "chouette shards: %s: %s\n", root,
+                errno == EWOULDBLOCK ? "another chouette shards command is changing it"
+                                     : strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 static int shards_add(const shards_args *a)
 {
     if (!a->root)
@@ -130,8 +169,16 @@ static int shards_add(const shards_args *a)
     int rc = CLI_EXIT_FAILURE;
     flt_classifier *classifier = NULL;
     char lerr[512], *shard = NULL, *err = NULL;
+    if (mkdir(a->root, 0755) && errno != EEXIST) {
+        fprintf(stderr, "chouette shards: cannot create %s: %s\n", a->root, strerror(errno));
+        return CLI_EXIT_FAILURE;
+    }
+    int lock = lock_root(a->root);
+    if (lock < 0)
+        return CLI_EXIT_FAILURE;
     if (idx_classifier_load(a->lists_dir, a->policy_file, &classifier, lerr, sizeof lerr)) {
         fprintf(stderr, "chouette shards: cannot load the filters: %s\n", lerr);
+        close(lock);
         return CLI_EXIT_FAILURE;
     }
     idx_writer_opts opts = {.classifier = classifier,
@@ -158,6 +205,7 @@ static int shards_add(const shards_args *a)
             s.seconds > 0 ? (double)s.indexed / s.seconds : 0.0);
     rc = CLI_EXIT_OK;
 out:
+    close(lock);
     flt_classifier_free(classifier);
     free(shard);
     free(err);
@@ -172,7 +220,11 @@ static int shards_compact_cmd(const shards_args *a)
         a->has_grace)
         return usage_error("compact takes only --root", NULL);
     char *dst = NULL, *err = NULL;
+    int lock = lock_root(a->root);
+    if (lock < 0)
+        return CLI_EXIT_FAILURE;
     ch_status st = shards_compact_all(a->root, &dst, &err);
+    close(lock);
     if (st) {
         fprintf(stderr, "chouette shards: compact: %s (the stub is unchanged)\n",
                 err ? err : ch_status_str(st));
@@ -196,7 +248,11 @@ static int shards_gc_cmd(const shards_args *a)
     if (a->n || a->lists_dir || a->policy_file || a->out || a->stub || a->has_jobs || a->has_part)
         return usage_error("gc takes only --root and --grace", NULL);
     size_t removed = 0;
+    int lock = lock_root(a->root);
+    if (lock < 0)
+        return CLI_EXIT_FAILURE;
     ch_status st = shards_gc(a->root, a->has_grace ? (double)a->grace_s : 600.0, &removed);
+    close(lock);
     printf("%zu removed\n", removed);
     if (st) {
         fprintf(stderr, "chouette shards: gc: %s under %s\n",

@@ -96,6 +96,28 @@ cmp -s "$stub" "$tmp/stub.before" || bad "a failed add changed the stub"
 ls -d "$root"/shard-* | grep -qv -e 'shard-000001$' -e 'shard-000002$' &&
     bad "a failed add left a directory: $(ls "$root")"
 
+# Another command holding the root's lock: add and compact fail at once, nothing changes.
+python3 -c 'import fcntl, sys, time
+f = open(sys.argv[1], "a")
+fcntl.flock(f, fcntl.LOCK_EX)
+open(sys.argv[2], "w").close()
+time.sleep(60)' "$root/.shards.lock" "$tmp/locked" &
+holder=$!
+for _ in $(seq 100); do [ -e "$tmp/locked" ] && break; sleep 0.1; done
+if [ -e "$tmp/locked" ]; then
+    "$CHOUETTE" shards add --root "$root" "$tmp/batch1.warc" >/dev/null 2>"$tmp/locked.err"
+    rc=$?
+    [ $rc = 1 ] || bad "add while the lock is held exits $rc, not 1"
+    grep -q "another chouette shards command" "$tmp/locked.err" ||
+        bad "add while locked: $(cat "$tmp/locked.err")"
+    "$CHOUETTE" shards compact --root "$root" >/dev/null 2>&1 && bad "compact while locked succeeds"
+    cmp -s "$stub" "$tmp/stub.before" || bad "a locked-out command changed the stub"
+else
+    bad "the lock holder did not start"
+fi
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+
 # 3. A spelling dictionary of the two shards: the same words and corrections as the shards,
 #    and listed first in a copy of the stub, the same results.
 "$CHOUETTE" shards dictionary --out "$tmp/dict" "$stub" 2>"$tmp/dict.err" ||

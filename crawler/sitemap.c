@@ -132,37 +132,56 @@ static ch_status parse_xml(sitemap_t *sm, const char *d, size_t len)
     xmlTextReaderSetErrorHandler(r, quiet, NULL);
     ch_status st = CH_OK;
     bool in_entry = false; /* inside <url> or <sitemap> */
+    /* The <loc> of an entry, read as the stream goes: its depth while open (-1: none) and its
+     * text so far, capped (a longer one is no URL). Not xmlTextReaderReadString: it expands the
+     * whole subtree of every <loc>, so nested unclosed ones cost the square of their number. */
+    int loc_depth = -1;
+    buf_t loc;
+    buf_init(&loc, SITEMAP_MAX_URL_LEN + 64);
+    bool loc_too_long = false;
     int rc;
     while ((rc = xmlTextReaderRead(r)) == 1) {
         int type = xmlTextReaderNodeType(r);
+        if (loc_depth >= 0 && (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
+                               type == XML_READER_TYPE_WHITESPACE ||
+                               type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE)) {
+            const char *v = (const char *)xmlTextReaderConstValue(r);
+            if (v && !loc_too_long && buf_append_str(&loc, v) != CH_OK)
+                loc_too_long = true;
+            continue;
+        }
         if (type != XML_READER_TYPE_ELEMENT && type != XML_READER_TYPE_END_ELEMENT)
             continue;
         const char *name = (const char *)xmlTextReaderConstLocalName(r);
         if (!name)
             continue;
         if (type == XML_READER_TYPE_END_ELEMENT) {
-            if (strcmp(name, "url") == 0 || strcmp(name, "sitemap") == 0)
+            if (loc_depth >= 0 && xmlTextReaderDepth(r) == loc_depth && strcmp(name, "loc") == 0) {
+                loc_depth = -1;
+                st = loc_too_long ? CH_OK : add_url(sm, loc.data ? loc.data : "", loc.len);
+                if (st == CH_ERR_LIMIT) {
+                    st = CH_OK;
+                    break;
+                }
+                if (st)
+                    break;
+            } else if (strcmp(name, "url") == 0 || strcmp(name, "sitemap") == 0) {
                 in_entry = false;
+            }
             continue;
         }
         if (strcmp(name, "sitemapindex") == 0) {
             sm->is_index = true;
         } else if (strcmp(name, "url") == 0 || strcmp(name, "sitemap") == 0) {
             in_entry = true;
-        } else if (in_entry && strcmp(name, "loc") == 0) {
-            xmlChar *v = xmlTextReaderReadString(r);
-            if (v) {
-                st = add_url(sm, (const char *)v, strlen((const char *)v));
-                xmlFree(v);
-            }
-            if (st == CH_ERR_LIMIT) {
-                st = CH_OK;
-                break;
-            }
-            if (st)
-                break;
+        } else if (in_entry && loc_depth < 0 && strcmp(name, "loc") == 0 &&
+                   xmlTextReaderIsEmptyElement(r) != 1) {
+            loc_depth = xmlTextReaderDepth(r);
+            buf_reset(&loc);
+            loc_too_long = false;
         }
     }
+    buf_free(&loc);
     if (rc < 0)
         sm->truncated = true;
     xmlFreeTextReader(r);

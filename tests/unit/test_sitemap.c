@@ -31,6 +31,42 @@ static void test_urlset(void **state)
     sitemap_free(sm);
 }
 
+/* <loc> text is read as the stream goes: CDATA, entities, text of nested elements, empty
+ * elements, an over-long one skipped; deeply nested unclosed <loc> elements stay cheap (they
+ * were read with xmlTextReaderReadString, quadratic in their number: a fuzzer timeout). */
+static void test_loc_text_streamed(void **state)
+{
+    (void)state;
+    const char *xml = "<urlset>"
+                      "<url><loc><![CDATA[http://a.test/cdata]]></loc></url>"
+                      "<url><loc>http://a.test/<b>nested</b>/x</loc></url>"
+                      "<url><loc/></url>"
+                      "<url><loc>http://a.test/after-empty</loc></url>"
+                      "</urlset>";
+    sitemap_t *sm = NULL;
+    assert_int_equal(sitemap_parse(xml, strlen(xml), &sm), CH_OK);
+    assert_int_equal(sm->n, 3);
+    assert_string_equal(sm->urls[0], "http://a.test/cdata");
+    assert_string_equal(sm->urls[1], "http://a.test/nested/x");
+    assert_string_equal(sm->urls[2], "http://a.test/after-empty");
+    sitemap_free(sm);
+
+    /* a <loc> longer than the URL cap is dropped, the next one kept */
+    buf_t b;
+    buf_init(&b, 1u << 20);
+    assert_int_equal(buf_append_str(&b, "<urlset><url><loc>http://a.test/"), CH_OK);
+    for (int i = 0; i < SITEMAP_MAX_URL_LEN; i++)
+        assert_int_equal(buf_append_char(&b, 'x'), CH_OK);
+    assert_int_equal(
+        buf_append_str(&b, "</loc></url><url><loc>http://a.test/short</loc></url></urlset>"),
+        CH_OK);
+    assert_int_equal(sitemap_parse(b.data, b.len, &sm), CH_OK);
+    assert_int_equal(sm->n, 1);
+    assert_string_equal(sm->urls[0], "http://a.test/short");
+    sitemap_free(sm);
+    buf_free(&b);
+}
+
 static void test_index_and_text(void **state)
 {
     (void)state;
@@ -158,6 +194,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_urlset),
+        cmocka_unit_test(test_loc_text_streamed),
         cmocka_unit_test(test_index_and_text),
         cmocka_unit_test(test_xxe_and_entities_inert),
         cmocka_unit_test(test_gzip_and_url_cap),

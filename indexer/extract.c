@@ -1227,6 +1227,15 @@ static void sax_halt(sax_t *s)
     xmlStopParser(s->ctxt);
 }
 
+/* The name the tree builder gives an element: xmlSAX2StartElement splits "prefix:local" with
+ * xmlSplitQName even in HTML, so "<b:title>" is a title in the tree. Kept whole: a name that
+ * starts or ends with ':' (xmlSplitQName's own exceptions). */
+static const char *tree_element_name(const char *name)
+{
+    const char *colon = name[0] == ':' ? NULL : strchr(name, ':');
+    return colon && colon[1] ? colon + 1 : name;
+}
+
 static void sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 {
     sax_t *s = ctx;
@@ -1247,7 +1256,7 @@ static void sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
     if (sax_ignored(s, d))
         return;
     sax_frame_t *fr = &s->stack[d];
-    elem_t e = {(const char *)name, NULL, atts, fr};
+    elem_t e = {tree_element_name((const char *)name), NULL, atts, fr};
     unsigned f = 0;
     bool skip = false;
     ch_status st = on_enter(s->w, &e, &f, &skip);

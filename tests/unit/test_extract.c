@@ -395,6 +395,9 @@ static void test_sax_matches_tree_snippets(void **state)
         "<meta name=rating content=' adult '><html lang=xx><body lang=yy>",
         "<![CDATA[x]]><a href=cd>c<![CDATA[d]]></a>",
         "</a></p></div><a href=stray>stray</a></html></html><a href=after2>2</a>",
+        /* prefixed names: the tree builder splits them (xmlSplitQName), "b:title" is a title
+         * (fuzz_charset, CI 2026-12-06) */
+        "<b:title>prefixed</b:title><x:a href=px>px</x:a><:a href=c1>c</:a><a: href=c2>c2</a:>",
     };
     extract_limits small;
     small_limits(&small);

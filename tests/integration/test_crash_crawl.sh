@@ -9,6 +9,7 @@
 #   - the crawl runs as partition 0 of 2 and every page links to a page of 127.0.0.2, which
 #     belongs to partition 1: the hand-off file holds every one of those links (a committed
 #     page's foreign links are never lost).
+# test: exclusive (timing, memory or kill moments: run alone by tests/run-tests.sh)
 . "$(dirname "$0")/../fixtures/server/lib.sh"
 : "${BUILD:=$TOP/build}"
 WARC_CHECK="$BUILD/tools/warc_check"

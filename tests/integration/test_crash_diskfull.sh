@@ -5,6 +5,7 @@
 # cleanly to their end, and, once the tmpfs is remounted bigger, the same command must resume
 # and complete: every page once, the same set as an uninterrupted crawl.
 # Needs root and mount(2) (tmpfs); exits 77 with the reason when either is missing.
+# test: exclusive (timing, memory or kill moments: run alone by tests/run-tests.sh)
 . "$(dirname "$0")/../fixtures/server/lib.sh"
 : "${BUILD:=$TOP/build}"
 WARC_CHECK="$BUILD/tools/warc_check"

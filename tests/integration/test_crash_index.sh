@@ -4,6 +4,7 @@
 # (deterministic seed) and re-run with the same command each time. After every kill the
 # database opens (`chouette search` answers, valid JSON); at the end its document count and its
 # set of URLs (Q terms) equal those of an uninterrupted build.
+# test: exclusive (timing, memory or kill moments: run alone by tests/run-tests.sh)
 . "$(dirname "$0")/../fixtures/server/lib.sh"
 if "$CHOUETTE" index --help 2>&1 | grep -q 'not implemented'; then
     echo "skip: chouette index is not implemented yet" >&2; exit 77

@@ -3,6 +3,7 @@
 # index: it answers at once (200, the same results as before the kills), with nothing to repair.
 # The index directory is byte for byte what it was (the server only reads it), and the server
 # left no file anywhere under the scratch directory it ran in.
+# test: exclusive (timing, memory or kill moments: run alone by tests/run-tests.sh)
 set -u
 : "${CHOUETTE:?set CHOUETTE to the binary under test}"
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}

@@ -2,6 +2,7 @@
 # Every misbehaviour of the fixture server is survived: the crawl ends, the good pages are
 # fetched, and each bad answer is recorded (or not) as it should be. Then each robots.txt
 # variant: the crawl still ends, obeying or ignoring the file as RFC 9309 says.
+# test: exclusive (timing, memory or kill moments: run alone by tests/run-tests.sh)
 . "$(dirname "$0")/../fixtures/server/lib.sh"
 fx_start nasty --root "$TOP/tests/fixtures/server/nasty" --drip-interval 0.5
 base="http://127.0.0.1:$FX_PORT_nasty"

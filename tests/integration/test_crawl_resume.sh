@@ -3,6 +3,7 @@
 # groups, so a kill lands before, inside or after a group's WARC write, fsync or commit), then
 # resume: the same set of pages as an uninterrupted crawl, no page recorded twice, and WARC
 # files that read to the end. The pauses are printed (RESUME_PAUSES="0.3 0.1 ..." replays).
+# test: exclusive (timing, memory or kill moments: run alone by tests/run-tests.sh)
 . "$(dirname "$0")/../fixtures/server/lib.sh"
 N=200
 gen="$FX_TMP/gen"

@@ -6,6 +6,7 @@
 # runs in, so the service is not started: 'systemd-analyze verify' checks the installed units.
 # Slow (a full build): runs only with CHOUETTE_SLOW_TESTS=1 or CI=true. Needs root.
 # Environment (tests/run-tests.sh): TOP.
+# test: exclusive (timing, memory or kill moments: run alone by tests/run-tests.sh)
 set -euo pipefail
 : "${TOP:?}"
 skip() { echo "$*" >&2; exit 77; }

@@ -167,14 +167,24 @@ PY
 done
 compare() { # LABEL DB_A DB_B ARGS... -- prints nothing when equal
     python3 - "$@" <<'PY'
-import json, subprocess, sys, os
+import hashlib, json, subprocess, sys, os
 label, a, b = sys.argv[1:4]
 args = sys.argv[4:]
 def run(db):
+    # While every shard is up (FED_CACHE set), a search already made (same database and
+    # arguments) is read back instead of run again: each is compared with several others.
+    cache = os.environ.get("FED_CACHE")
+    key = os.path.join(cache, hashlib.sha1(json.dumps([db] + args).encode()).hexdigest()) \
+        if cache else None
+    if key and os.path.exists(key):
+        return json.load(open(key)), None
     p = subprocess.run([os.environ["CHOUETTE"], "search", "--db", db, "--json"] + args,
                        capture_output=True, text=True)
     if p.returncode != 0:
         return None, p.stderr.strip()
+    if key:
+        with open(key, "w") as f:
+            f.write(p.stdout)
     return json.loads(p.stdout), None
 ja, ea = run(a)
 jb, eb = run(b)
@@ -209,6 +219,8 @@ sys.exit(0)
 PY
 }
 export FED_NOTES=$tmp/notes
+export FED_CACHE=$tmp/cache
+mkdir -p "$FED_CACHE"
 nonempty=0
 for q in "${queries[@]}"; do
     for mode in web school junior; do
@@ -285,6 +297,8 @@ for q in ornitorynque bathyscafe "volcans seismse" "bibliotheque munisipale" "na
 done
 [ "$spelled" -ge 3 ] || bad "only $spelled misspelled queries corrected by the single index"
 echo "federation: dictionary in the stub: same results, $spelled corrections as one index"
+
+unset FED_CACHE # from here on shards go down: every search is made anew
 
 # 6. One shard down: the search still answers, flagged degraded, from the other shards: the same
 #    URLs as a local stub of the two live shards. A server started with every shard up (one

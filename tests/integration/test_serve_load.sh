@@ -19,6 +19,7 @@
 #      static files and /healthz still served, another client (X-Forwarded-For from the loopback proxy) unaffected, and a return
 #      to 200 after waiting Retry-After. stderr never names a client address.
 # Numbers are printed as "measure: ..." lines (docs/PERFORMANCE.md records them).
+# test: exclusive (timing, memory or kill moments: run alone by tests/run-tests.sh)
 set -u
 : "${CHOUETTE:?set CHOUETTE to the binary under test}"
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}

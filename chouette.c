@@ -4,8 +4,6 @@
 
 #include "common/cli.h"
 
-int cmd_shards(int argc, char **argv); /* indexer/cmd_shards.c */
-
 struct subcommand {
     const char *name;
     int (*run)(int argc, char **argv);

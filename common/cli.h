@@ -27,6 +27,7 @@ int cmd_crawl(int argc, char **argv);
 int cmd_robots(int argc, char **argv);
 int cmd_index(int argc, char **argv);
 int cmd_search(int argc, char **argv);
+int cmd_shards(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_classify(int argc, char **argv);
 int cmd_lists(int argc, char **argv);

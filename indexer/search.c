@@ -63,6 +63,8 @@ struct idx_searcher {
     bool is_stub;  /* a stub file: its shards are opened one by one (shards_open_available) */
     size_t n_down; /* databases of the stub left out when it was last opened: results degraded */
     struct timespec opened; /* CLOCK_MONOTONIC time of the last shards_open_available() */
+    shards_watch watch;     /* a stub: what tells that it must be opened again */
+    bool watch_failed;      /* the stub changed and opening it again failed: retry later */
     lang_ident *li; /* may be NULL (no models): queries are then stemmed in French and English */
     char err[512];
 };
@@ -106,7 +108,10 @@ ch_status idx_searcher_open(const char *db_path, idx_searcher **out, char **errm
     struct stat sb;
     s->is_stub = stat(db_path, &sb) == 0 && S_ISREG(sb.st_mode);
     char *xerr = NULL;
-    ch_status st = shards_open_available(db_path, &s->db, &s->n_down, &xerr);
+    /* Watched before opening: a change in between is seen by the next refresh. */
+    ch_status st = s->is_stub ? shards_watch_take(db_path, &s->watch) : CH_OK;
+    if (st == CH_OK)
+        st = shards_open_available(db_path, &s->db, &s->n_down, &xerr);
     clock_gettime(CLOCK_MONOTONIC, &s->opened);
     if (st != CH_OK) {
         if (errmsg)
@@ -115,6 +120,7 @@ ch_status idx_searcher_open(const char *db_path, idx_searcher **out, char **errm
                                                         : "cannot open the index",
                                   xerr ? xerr : ch_status_str(st));
         free(xerr);
+        shards_watch_free(&s->watch);
         free(s->path);
         free(s);
         return st == CH_ERR_NOTFOUND || st == CH_ERR_PARSE || st == CH_ERR_NOMEM ? st : CH_ERR_IO;
@@ -135,16 +141,22 @@ static ch_status reopen_shards(idx_searcher *s)
     xap_db *db = NULL;
     size_t down = 0;
     char *xerr = NULL;
-    ch_status st = shards_open_available(s->path, &db, &down, &xerr);
+    shards_watch watch;
+    ch_status st = shards_watch_take(s->path, &watch);
+    if (st == CH_OK)
+        st = shards_open_available(s->path, &db, &down, &xerr);
     clock_gettime(CLOCK_MONOTONIC, &s->opened);
     if (st) {
         set_err(s, "cannot open the index", xerr);
         free(xerr);
+        shards_watch_free(&watch);
         return st;
     }
     xap_db_close(s->db);
     s->db = db;
     s->n_down = down;
+    shards_watch_free(&s->watch);
+    s->watch = watch;
     return CH_OK;
 }
 
@@ -154,10 +166,17 @@ ch_status idx_searcher_refresh(idx_searcher *s)
         return CH_ERR_ARG;
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
+    bool retry_due = now.tv_sec - s->opened.tv_sec >= IDX_SHARD_RETRY_S;
+    /* The stub was swapped (shards add, compact) or a dictionary it lists rebuilt: Xapian's
+     * reopen follows neither, so open the stub again; on failure keep searching the old set. */
+    if (s->is_stub && (!s->watch_failed || retry_due) && shards_watch_changed(&s->watch)) {
+        s->watch_failed = reopen_shards(s) != CH_OK;
+        if (!s->watch_failed)
+            return CH_OK;
+    }
     /* Some were down: try them all again, now and then (an unreachable host costs the connect
      * timeout, SHARDS_REMOTE_CONNECT_TIMEOUT_MS). */
-    if (s->n_down && now.tv_sec - s->opened.tv_sec >= IDX_SHARD_RETRY_S &&
-        reopen_shards(s) == CH_OK)
+    if (s->n_down && retry_due && reopen_shards(s) == CH_OK)
         return CH_OK;
     int changed = 0;
     xap_status xs = xap_db_reopen(s->db, &changed);
@@ -176,6 +195,7 @@ void idx_searcher_close(idx_searcher *s)
         return;
     xap_db_close(s->db);
     lang_close(s->li);
+    shards_watch_free(&s->watch);
     free(s->path);
     free(s);
 }

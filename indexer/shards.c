@@ -348,6 +348,98 @@ bool shards_stamp_differs(const shards_stamp *a, const shards_stamp *b)
            a->mtime.tv_sec != b->mtime.tv_sec || a->mtime.tv_nsec != b->mtime.tv_nsec;
 }
 
+/* The stamp a watch keeps for one path: the whole stamp of a file (a stub), the identity of a
+ * directory (its mtime moves with every commit, which reopen follows), zero for nothing. */
+static void watch_stamp(const char *path, shards_stamp *st)
+{
+    memset(st, 0, sizeof *st);
+    struct stat sb;
+    if (stat(path, &sb))
+        return;
+    st->dev = (uint64_t)sb.st_dev;
+    st->ino = (uint64_t)sb.st_ino;
+    if (S_ISREG(sb.st_mode)) {
+        st->mtime = sb.st_mtim;
+        st->size = (int64_t)sb.st_size;
+    }
+}
+
+static ch_status watch_add(shards_watch *w, const char *path)
+{
+    char **p = realloc(w->paths, (w->n + 1) * sizeof *p);
+    if (!p)
+        return CH_ERR_NOMEM;
+    w->paths = p;
+    shards_stamp *s = realloc(w->stamps, (w->n + 1) * sizeof *s);
+    if (!s)
+        return CH_ERR_NOMEM;
+    w->stamps = s;
+    if (!(w->paths[w->n] = strdup(path)))
+        return CH_ERR_NOMEM;
+    watch_stamp(path, &w->stamps[w->n]);
+    w->n++;
+    return CH_OK;
+}
+
+static bool is_regular_file(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+static ch_status watch_stub(shards_watch *w, const char *stub, unsigned depth)
+{
+    ch_status st = watch_add(w, stub);
+    shards_entry *v = NULL;
+    size_t n = 0;
+    if (st || shards_stub_read(stub, &v, &n) == CH_ERR_NOMEM)
+        return CH_ERR_NOMEM;
+    for (size_t i = 0; i < n && !st; i++) {
+        if (v[i].kind != SHARDS_LOCAL)
+            continue;
+        st = is_regular_file(v[i].path) && depth < SHARDS_MAX_DEPTH
+                 ? watch_stub(w, v[i].path, depth + 1)
+                 : watch_add(w, v[i].path);
+    }
+    shards_entries_free(v, n);
+    return st;
+}
+
+ch_status shards_watch_take(const char *path, shards_watch *w)
+{
+    if (!path || !w)
+        return CH_ERR_ARG;
+    memset(w, 0, sizeof *w);
+    if (!is_regular_file(path))
+        return CH_OK;
+    ch_status st = watch_stub(w, path, 0);
+    if (st)
+        shards_watch_free(w);
+    return st;
+}
+
+bool shards_watch_changed(const shards_watch *w)
+{
+    for (size_t i = 0; w && i < w->n; i++) {
+        shards_stamp now;
+        watch_stamp(w->paths[i], &now);
+        if (shards_stamp_differs(&now, &w->stamps[i]))
+            return true;
+    }
+    return false;
+}
+
+void shards_watch_free(shards_watch *w)
+{
+    if (!w)
+        return;
+    for (size_t i = 0; i < w->n; i++)
+        free(w->paths[i]);
+    free(w->paths);
+    free(w->stamps);
+    memset(w, 0, sizeof *w);
+}
+
 /* ---- directories ------------------------------------------------------------------------- */
 
 static int rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
@@ -821,12 +913,6 @@ static void acc_down(open_acc *a, const char *what, xap_status xs, const char *m
     a->down++;
     if (!a->first_err)
         set_err(&a->first_err, "%s: %s", what, msg ? msg : xap_status_str(xs));
-}
-
-static bool is_regular_file(const char *path)
-{
-    struct stat sb;
-    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
 static void open_stub_into(const char *stub, unsigned depth, open_acc *a);

@@ -1,5 +1,5 @@
 /* Shards: an index made of several Xapian databases, listed in a stub database file that the
- * server opens (`chouette serve --db STUBFILE`), docs/SCALE.md.
+ * server opens (`chouette serve --db STUBFILE`), docs/DEPLOY.md "Beyond one machine".
  *
  * Layout of a shard set: one directory ROOT holding
  *   ROOT/shard-NNNNNN/    one database per indexed batch of WARC files (idx_writer)
@@ -11,7 +11,7 @@
  * reader that has the old stub open keeps its databases (their files are not removed until
  * shards_gc() is called after a grace period); a reader that opens the stub again sees the new
  * set. Xapian reads a stub once when it opens it: a reader follows a swap by opening the stub
- * again, not by reopen (see shards_stub_stamp()).
+ * again, not by reopen: a searcher watches it (shards_watch_take()).
  *
  * Not thread-safe for writers: one process changes a shard set at a time (the caller's lock). */
 #ifndef CHOUETTE_SHARDS_H
@@ -84,6 +84,28 @@ ch_status shards_stub_stamp(const char *path, shards_stamp *st);
 
 /* True when a and b describe different versions (another inode after a swap, or changed). */
 bool shards_stamp_differs(const shards_stamp *a, const shards_stamp *b);
+
+/* What a reader of a stub watches to know when to open it again: the stub file and every local
+ * stub it lists (another version after a swap, or changed), and the identity (device, inode) of
+ * every local database directory it lists, since a directory exchanged with another at the same
+ * path (a rebuilt dictionary, shards_build_dictionary()) is a new database that Xapian's reopen
+ * does not follow. Commits to a listed database change none of this: reopen follows those. */
+typedef struct {
+    char **paths;         /* the watched paths (malloc'd) */
+    shards_stamp *stamps; /* their stamps when taken; all zero for a path that was missing */
+    size_t n;
+} shards_watch;
+
+/* Take the watch of the stub file at path (nested stubs at most SHARDS_MAX_DEPTH deep; remote
+ * entries are not watched). A path that is not a stub file gives an empty watch. CH_ERR_NOMEM,
+ * else CH_OK: a missing or unreadable entry is watched as missing. Free with shards_watch_free().
+ */
+ch_status shards_watch_take(const char *path, shards_watch *w);
+
+/* True when a path of w has another stamp now (or appeared, or went missing). */
+bool shards_watch_changed(const shards_watch *w);
+
+void shards_watch_free(shards_watch *w);
 
 struct xap_db; /* indexer/xapian/xap.h */
 

@@ -33,7 +33,7 @@ static char *make_tmpdir(void)
 
 static void rm_rf(const char *dir)
 {
-    char cmd[512];
+    char cmd[1024];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     assert_int_equal(system(cmd), 0);
 }
@@ -988,6 +988,112 @@ static void test_dictionary_of_local_shards(void **state)
     free(dir);
 }
 
+/* A watch sees a stub swapped, a nested stub swapped, a dictionary rebuilt (another directory
+ * at the same path) and a database gone; not a commit inside a listed database. */
+static void test_watch_sees_swaps_not_commits(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir();
+    char a[512], b[512], dict[512], front[512], nested[512], text[2048], inside[600];
+    snprintf(a, sizeof a, "%s/a", dir);
+    snprintf(b, sizeof b, "%s/b", dir);
+    snprintf(dict, sizeof dict, "%s/dict", dir);
+    snprintf(front, sizeof front, "%s/front.stub", dir);
+    snprintf(nested, sizeof nested, "%s/nested.stub", dir);
+    snprintf(inside, sizeof inside, "%s/new-table-file", b);
+    const char *wa[] = {"volcan"}, *wb[] = {"musée"};
+    const unsigned f1[] = {1};
+    make_speller(a, wa, f1, 1, "2024-06-11T10:00:00Z");
+    make_speller(b, wb, f1, 1, "2024-06-11T10:00:00Z");
+    const char *srcs[] = {a};
+    char *err = NULL;
+    assert_int_equal(shards_build_dictionary(srcs, 1, dict, NULL, &err), CH_OK);
+    snprintf(text, sizeof text, "auto %s\nauto %s\nremote 127.0.0.1:9\n", dict, nested);
+    write_file(front, text);
+    snprintf(text, sizeof text, "auto %s\n", b);
+    write_file(nested, text);
+
+    shards_watch w;
+    assert_int_equal(shards_watch_take(front, &w), CH_OK);
+    assert_int_equal(w.n, 4); /* front, dict, nested, b: not the remote entry */
+    assert_false(shards_watch_changed(&w));
+    write_file(inside, "x"); /* what a commit does to a database directory */
+    assert_false(shards_watch_changed(&w));
+
+    assert_int_equal(shards_build_dictionary(srcs, 1, dict, NULL, &err), CH_OK);
+    assert_true(shards_watch_changed(&w));
+    shards_watch_free(&w);
+
+    assert_int_equal(shards_watch_take(front, &w), CH_OK);
+    shards_entry e[] = {{.kind = SHARDS_LOCAL, .path = a}, {.kind = SHARDS_LOCAL, .path = b}};
+    assert_int_equal(shards_stub_write(nested, e, 2), CH_OK);
+    assert_true(shards_watch_changed(&w));
+    shards_watch_free(&w);
+
+    assert_int_equal(shards_watch_take(front, &w), CH_OK);
+    assert_int_equal(w.n, 5);
+    rm_rf(b);
+    assert_true(shards_watch_changed(&w));
+    shards_watch_free(&w);
+
+    /* A database directory, or nothing: no watch, never changed. */
+    assert_int_equal(shards_watch_take(a, &w), CH_OK);
+    assert_int_equal(w.n, 0);
+    assert_false(shards_watch_changed(&w));
+    shards_watch_free(&w);
+    rm_rf(dir);
+    free(dir);
+}
+
+/* A searcher of a shard set's stub follows shards added and compacted, with refresh alone. */
+static void test_searcher_follows_the_stub(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir();
+    char root[512], stub[600], w1[600], w2[600];
+    snprintf(root, sizeof root, "%s/index", dir);
+    snprintf(stub, sizeof stub, "%s/index.stub", root);
+    snprintf(w1, sizeof w1, "%s/a.warc", dir);
+    snprintf(w2, sizeof w2, "%s/b.warc", dir);
+    write_warc(w1, "alpha.example", "heron", 4);
+    write_warc(w2, "beta.example", "otter", 6);
+    char *err = NULL;
+    const char *b1[] = {w1}, *b2[] = {w2};
+    assert_int_equal(shards_build_batch(root, b1, 1, NULL, NULL, NULL, &err), CH_OK);
+
+    idx_searcher *se = NULL;
+    assert_int_equal(idx_searcher_open(stub, &se, &err), CH_OK);
+    idx_search_params sp = {.query = "otter", .page = 1};
+    idx_results r;
+    assert_int_equal(idx_search(se, &sp, &r), CH_OK);
+    assert_int_equal(r.n_results, 0);
+    idx_results_free(&r);
+
+    assert_int_equal(shards_build_batch(root, b2, 1, NULL, NULL, NULL, &err), CH_OK);
+    assert_int_equal(idx_searcher_refresh(se), CH_OK);
+    assert_int_equal(idx_search(se, &sp, &r), CH_OK);
+    assert_int_equal(r.n_results, 6);
+    idx_results_free(&r);
+
+    if (system("command -v xapian-compact >/dev/null 2>&1") == 0) {
+        char *compacted = NULL;
+        assert_int_equal(shards_compact_all(root, &compacted, &err), CH_OK);
+        assert_non_null(compacted);
+        free(compacted);
+        size_t removed = 0;
+        assert_int_equal(shards_gc(root, 0, &removed), CH_OK);
+        assert_int_equal(removed, 2);
+        assert_int_equal(idx_searcher_refresh(se), CH_OK);
+        sp.query = "heron";
+        assert_int_equal(idx_search(se, &sp, &r), CH_OK);
+        assert_int_equal(r.n_results, 4);
+        idx_results_free(&r);
+    }
+    idx_searcher_close(se);
+    rm_rf(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1004,6 +1110,8 @@ int main(void)
         cmocka_unit_test(test_open_available_missing_local_and_nested_stubs),
         cmocka_unit_test(test_searcher_survives_a_shard_dying_between_searches),
         cmocka_unit_test(test_dictionary_of_local_shards),
+        cmocka_unit_test(test_watch_sees_swaps_not_commits),
+        cmocka_unit_test(test_searcher_follows_the_stub),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

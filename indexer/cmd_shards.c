@@ -17,8 +17,8 @@
 
 static const char usage_text[] =
     "usage: chouette shards add --root DIR [--lists DIR] [--policy FILE] [--jobs N]\n"
-    "                           [--partition I/N] WARC...\n"
-    "       chouette shards compact --root DIR\n"
+    "                           [--partition I/N] [--dictionary DICT] WARC...\n"
+    "       chouette shards compact --root DIR [--dictionary DICT]\n"
     "       chouette shards gc --root DIR [--grace SECONDS]\n"
     "       chouette shards dictionary --out DIR [--stub STUBFILE] SHARD...\n"
     "\n"
@@ -49,6 +49,9 @@ static const char usage_text[] =
     "                    core)\n"
     "  --partition I/N   add: write only the pages of hosts in partition I of N (links,\n"
     "                    anchor text and static rank still come from every WARC given)\n"
+    "  --dictionary DICT add, compact: then rebuild the spelling dictionary DICT from\n"
+    "                    DIR/index.stub, as dictionary --out DICT DIR/index.stub does (a\n"
+    "                    server whose stub lists DICT follows the rebuilt one)\n"
     "  --grace SECONDS   gc: keep what changed less than this long ago (default 600)\n"
     "  --out DIR         dictionary: the dictionary database to build or replace\n"
     "  --stub STUBFILE   dictionary: also list DIR first in this stub (an \"auto DIR\" line),\n"
@@ -72,7 +75,7 @@ static int usage_error(const char *msg, const char *arg)
 
 /* The options of every action, parsed once; an action refuses the ones it does not take. */
 typedef struct {
-    const char *root, *lists_dir, *policy_file, *out, *stub;
+    const char *root, *lists_dir, *policy_file, *out, *stub, *dictionary;
     long jobs, part_i, part_n, grace_s;
     bool has_jobs, has_part, has_grace;
     const char **paths;
@@ -82,8 +85,9 @@ typedef struct {
 /* Parse argv[2..argc) into a. Returns CLI_EXIT_OK or a usage error's exit status. */
 static int parse_args(int argc, char **argv, shards_args *a)
 {
-    static const char *const with_value[] = {"--root",      "--lists", "--policy", "--jobs",
-                                             "--partition", "--grace", "--out",    "--stub"};
+    static const char *const with_value[] = {"--root", "--lists",     "--policy",
+                                             "--jobs", "--partition", "--grace",
+                                             "--out",  "--stub",      "--dictionary"};
     for (int i = 2; i < argc; i++) {
         const char *o = argv[i];
         size_t k = 0;
@@ -103,6 +107,8 @@ static int parse_args(int argc, char **argv, shards_args *a)
                 a->out = v;
             } else if (strcmp(o, "--stub") == 0) {
                 a->stub = v;
+            } else if (strcmp(o, "--dictionary") == 0) {
+                a->dictionary = v;
             } else if (strcmp(o, "--jobs") == 0) {
                 if (!cli_parse_long(v, 1, IDX_MAX_JOBS, &a->jobs))
                     return usage_error("bad --jobs value", v);
@@ -158,12 +164,43 @@ static int lock_root(const char *root)
     return fd;
 }
 
+/* Build the spelling dictionary `out` from the local databases srcs[0..n) and say so; `what`
+ * names the action in messages. */
+static int build_dictionary(const char *out, const char *const *srcs, size_t n, const char *what)
+{
+    size_t words = 0;
+    char *err = NULL;
+    ch_status st = shards_build_dictionary(srcs, n, out, &words, &err);
+    if (st) {
+        fprintf(stderr, "chouette shards: %s: dictionary %s: %s (it is unchanged)\n", what, out,
+                err ? err : ch_status_str(st));
+        free(err);
+        return CLI_EXIT_FAILURE;
+    }
+    fprintf(stderr, "chouette shards: %s: %zu words from %zu database(s)\n", out, words, n);
+    return CLI_EXIT_OK;
+}
+
+/* After add or compact changed root's stub: the dictionary of everything it lists now. */
+static int rebuild_dictionary(const char *dict, const char *root, const char *what)
+{
+    char stub[4096];
+    int w = snprintf(stub, sizeof stub, "%s/%s", root, SHARDS_STUB_NAME);
+    if (w < 0 || (size_t)w >= sizeof stub) {
+        fprintf(stderr, "chouette shards: %s: path too long\n", root);
+        return CLI_EXIT_FAILURE;
+    }
+    const char *srcs[] = {stub};
+    return build_dictionary(dict, srcs, 1, what);
+}
+
 static int shards_add(const shards_args *a)
 {
     if (!a->root)
         return usage_error("add: --root is required", NULL);
     if (a->out || a->stub || a->has_grace)
-        return usage_error("add takes --root, --lists, --policy, --jobs, --partition", NULL);
+        return usage_error("add takes --root, --lists, --policy, --jobs, --partition, --dictionary",
+                           NULL);
     if (!a->n)
         return usage_error("add: no WARC file given", NULL);
     int rc = CLI_EXIT_FAILURE;
@@ -203,7 +240,7 @@ static int shards_add(const shards_args *a)
             (unsigned long long)s.broken, (unsigned long long)s.duplicate,
             (unsigned long long)s.too_big, (unsigned long long)s.other_partition, s.seconds,
             s.seconds > 0 ? (double)s.indexed / s.seconds : 0.0);
-    rc = CLI_EXIT_OK;
+    rc = a->dictionary ? rebuild_dictionary(a->dictionary, a->root, "add") : CLI_EXIT_OK;
 out:
     close(lock);
     flt_classifier_free(classifier);
@@ -218,34 +255,37 @@ static int shards_compact_cmd(const shards_args *a)
         return usage_error("compact: --root is required", NULL);
     if (a->n || a->lists_dir || a->policy_file || a->out || a->stub || a->has_jobs || a->has_part ||
         a->has_grace)
-        return usage_error("compact takes only --root", NULL);
+        return usage_error("compact takes only --root and --dictionary", NULL);
     char *dst = NULL, *err = NULL;
     int lock = lock_root(a->root);
     if (lock < 0)
         return CLI_EXIT_FAILURE;
     ch_status st = shards_compact_all(a->root, &dst, &err);
-    close(lock);
+    int rc = CLI_EXIT_FAILURE;
     if (st) {
         fprintf(stderr, "chouette shards: compact: %s (the stub is unchanged)\n",
                 err ? err : ch_status_str(st));
-        free(err);
-        return CLI_EXIT_FAILURE;
+        goto out;
     }
     if (dst)
         printf("%s\n", dst);
     else
         fputs("chouette shards: fewer than two local databases listed: nothing to compact\n",
               stderr);
+    rc = a->dictionary ? rebuild_dictionary(a->dictionary, a->root, "compact") : CLI_EXIT_OK;
+out:
+    close(lock);
     free(dst);
     free(err);
-    return CLI_EXIT_OK;
+    return rc;
 }
 
 static int shards_gc_cmd(const shards_args *a)
 {
     if (!a->root)
         return usage_error("gc: --root is required", NULL);
-    if (a->n || a->lists_dir || a->policy_file || a->out || a->stub || a->has_jobs || a->has_part)
+    if (a->n || a->lists_dir || a->policy_file || a->out || a->stub || a->dictionary ||
+        a->has_jobs || a->has_part)
         return usage_error("gc takes only --root and --grace", NULL);
     size_t removed = 0;
     int lock = lock_root(a->root);
@@ -267,24 +307,17 @@ static int shards_dictionary_cmd(const shards_args *a)
 {
     if (!a->out)
         return usage_error("dictionary: --out is required", NULL);
-    if (a->root || a->lists_dir || a->policy_file || a->has_jobs || a->has_part || a->has_grace)
+    if (a->root || a->lists_dir || a->policy_file || a->dictionary || a->has_jobs || a->has_part ||
+        a->has_grace)
         return usage_error("dictionary takes only --out and --stub", NULL);
     if (!a->n)
         return usage_error("dictionary: no SHARD database given", NULL);
-    size_t words = 0;
-    char *err = NULL;
-    ch_status st = shards_build_dictionary(a->paths, a->n, a->out, &words, &err);
-    if (st) {
-        fprintf(stderr, "chouette shards: dictionary: %s\n", err ? err : ch_status_str(st));
-        free(err);
+    if (build_dictionary(a->out, a->paths, a->n, "dictionary") != CLI_EXIT_OK)
         return CLI_EXIT_FAILURE;
-    }
-    fprintf(stderr, "chouette shards: %s: %zu words from %zu database(s)\n", a->out, words, a->n);
+    char *err = NULL;
     if (a->stub) {
         bool added = false;
-        free(err);
-        err = NULL;
-        st = shards_stub_put_first(a->stub, a->out, &added, &err);
+        ch_status st = shards_stub_put_first(a->stub, a->out, &added, &err);
         if (st) {
             fprintf(stderr, "chouette shards: dictionary: %s (the stub is unchanged)\n",
                     err ? err : ch_status_str(st));

@@ -3,14 +3,22 @@
 # index.stub; compaction into one compact-* with the same results; gc of the old shard
 # directories; a second compaction is a no-op; bad usage exits 2; a missing WARC makes add exit 1
 # and leaves the stub as it was; a spelling dictionary of the shards gives the same corrections
-# and listed first in a stub changes no result.
+# and listed first in a stub changes no result. A running server follows, without a restart, a
+# batch added, a compaction and gc, and a dictionary rebuilt by add --dictionary.
 set -u
 : "${CHOUETTE:?set CHOUETTE to the binary under test}"
-for tool in python3 xapian-compact; do
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+for tool in curl python3 xapian-compact; do
     command -v "$tool" >/dev/null || { echo "skip: $tool not installed"; exit 77; }
 done
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+. "$TOP/tests/integration/a11y/serve_fixture.sh"
 fails=0
 bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
@@ -177,6 +185,55 @@ cp "$stub" "$tmp/stub.before"
 grep -q "nothing to compact" "$tmp/compact2.err" || bad "second compact: $(cat "$tmp/compact2.err")"
 cmp -s "$stub" "$tmp/stub.before" || bad "a no-op compaction changed the stub"
 [ "$(urls ornithorynque | wc -l)" = 8 ] || bad "after gc the search lost pages"
+
+# 5. Servers follow the commands without a restart. Server A searches a new shard set's stub:
+#    a batch added, then compaction and gc. Server B is a front end as in docs/DEPLOY.md: its
+#    stub lists a dictionary first, then a copy of the first shard (batch 1 only: what a
+#    remote shard is to a front end): the dictionary rebuilt by add --dictionary gives it new corrections.
+root2=$tmp/root2
+"$CHOUETTE" shards add --root "$root2" --jobs 1 --dictionary "$tmp/dict2" "$tmp/batch1.warc" \
+    >/dev/null 2>"$tmp/add21.err" || { cat "$tmp/add21.err"; bad "add --dictionary"; }
+grep -q "$tmp/dict2: .* words from 1 database" "$tmp/add21.err" ||
+    bad "add --dictionary: $(cat "$tmp/add21.err")"
+cp -r "$root2/shard-000001" "$tmp/fixed-shard"
+printf 'auto %s\nauto %s\n' "$tmp/dict2" "$tmp/fixed-shard" >"$tmp/front2.stub"
+serve_start a --db "$root2/index.stub" || exit 1
+pids+=("$SERVE_PID")
+port_a=$PORT
+serve_start b --db "$tmp/front2.stub" || exit 1
+pids+=("$SERVE_PID")
+port_b=$PORT
+api() { # PORT QUERY FIELD: the number of results, or the corrected query
+    curl -s --max-time 10 -G "http://127.0.0.1:$1/api/search" --data-urlencode "q=$2" |
+        python3 -c 'import json,sys; d=json.load(sys.stdin)
+print(len(d["results"]) if sys.argv[1] == "n" else d.get("corrected_query") or "")' "$3"
+}
+# until PORT QUERY FIELD WANT: poll for at most 5 s (a worker refreshes once a second)
+until_api() {
+    local n got
+    for n in $(seq 50); do
+        got=$(api "$1" "$2" "$3")
+        [ "$got" = "$4" ] && return 0
+        sleep 0.1
+    done
+    bad "server on $1: '$2' gives $3 = '$got', want '$4'"
+}
+until_api "$port_a" ornithorynque n 8
+until_api "$port_a" bathyscaphe n 0
+until_api "$port_b" bathyscafe corrected ""
+"$CHOUETTE" shards add --root "$root2" --jobs 1 --dictionary "$tmp/dict2" "$tmp/batch2.warc" \
+    >/dev/null 2>"$tmp/add22.err" || { cat "$tmp/add22.err"; bad "second add --dictionary"; }
+until_api "$port_a" bathyscaphe n 8
+until_api "$port_b" bathyscafe corrected bathyscaphe
+until_api "$port_b" ornithorynque n 8
+"$CHOUETTE" shards compact --root "$root2" --dictionary "$tmp/dict2" >/dev/null \
+    2>"$tmp/compact21.err" || { cat "$tmp/compact21.err"; bad "compact --dictionary"; }
+"$CHOUETTE" shards gc --root "$root2" --grace 0 >"$tmp/gc21.out" || bad "gc after compact"
+[ "$(cat "$tmp/gc21.out")" = "2 removed" ] || bad "gc: $(cat "$tmp/gc21.out")"
+until_api "$port_a" bathyscaphe n 8
+until_api "$port_a" ornithorynque n 8
+until_api "$port_b" bathyscafe corrected bathyscaphe
+expect_usage gc --root "$root2" --dictionary "$tmp/dict2"
 
 [ $fails -eq 0 ] && echo "shards cli: ok"
 [ $fails -eq 0 ]

@@ -91,22 +91,29 @@ typedef struct {
     size_t n_extra;
     const void *block; /* the record block (for HTTP records: the whole HTTP message) */
     size_t block_len;
+    const void *block_rest; /* NULL, or more of the block, written after block_len bytes of
+                               block: a caller may give an HTTP message's head and body apart
+                               instead of joining them (digests cover both parts as one) */
+    size_t block_rest_len;
 } warc_record_spec;
 
 /* Open path for appending WARC records, creating it (mode 0644) if needed; an existing file
  * keeps its contents and warc_writer_size starts at its size. Records are gzipped,
- * one member each, when path ends in ".gz"; plain otherwise. On success *out is the writer
+ * one member each (libdeflate, its fastest level), when path ends in ".gz"; plain otherwise.
+ * The writer keeps the last record and its compressed form in memory for reuse (buffers over
+ * 16 MiB are freed after their record). On success *out is the writer
  * (freed by warc_writer_close); on failure *out is NULL and CH_ERR_IO (errno set) or
  * CH_ERR_NOMEM is returned. */
 ch_status warc_writer_open(const char *path, warc_writer **out);
 
-/* Write one record. On success, id (if not NULL) receives the new WARC-Record-ID (a random
- * v4 UUID URN, for WARC-Concurrent-To of a later record) and *offset (if not NULL) the file
- * offset where the record starts. Errors: CH_ERR_ARG for a bad spec, CH_ERR_LIMIT when the
- * header section would exceed WARC_MAX_HEADER, CH_ERR_IO when a write failed (ENOSPC, EFBIG,
- * ...): the file has been cut back to its size before this record, and if even that failed
- * the writer refuses every later write with CH_ERR_IO. Nothing is written on CH_ERR_ARG or
- * CH_ERR_LIMIT. */
+/* Write one record, with a single write(). On success, id (if not NULL) receives the new
+ * WARC-Record-ID (a random v4 UUID URN, for WARC-Concurrent-To of a later record) and *offset
+ * (if not NULL) the file offset where the record starts. Errors: CH_ERR_ARG for a bad spec,
+ * CH_ERR_LIMIT when the header section would exceed WARC_MAX_HEADER, CH_ERR_NOMEM when the
+ * record does not fit in memory, CH_ERR_IO when a write failed (ENOSPC, EFBIG, ...): the file
+ * has been cut back to its size before this record, and if even that failed the writer
+ * refuses every later write with CH_ERR_IO. Nothing is written on CH_ERR_ARG, CH_ERR_LIMIT or
+ * CH_ERR_NOMEM. */
 ch_status warc_writer_write(warc_writer *w, const warc_record_spec *spec, char id[WARC_ID_SIZE],
                             uint64_t *offset);
 

@@ -13,12 +13,14 @@ build_pkgs=(
     libxml2-dev
     libpcre2-dev
     zlib1g-dev
+    libdeflate-dev
     libcmocka-dev
     libcurl4-openssl-dev
     libsqlite3-dev
     libexttextcat-dev libexttextcat-data
     libinih-dev
     libjansson-dev
+    libjemalloc-dev
     libssl-dev
     libidn2-dev
 )

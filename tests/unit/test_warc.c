@@ -404,6 +404,208 @@ static void test_gzip_output_is_standard(void **state)
     assert_non_null(strstr(text, "WARC-Payload-Digest: sha1:"));
 }
 
+/* Inflate the gzip file at path member by member, as gzip -t and zcat do: every member must be
+ * whole (zlib checks its CRC-32 and length), start at one of the offsets the writer gave and
+ * hold exactly one record. Returns the decompressed bytes (freed by the caller). */
+static unsigned char *inflate_members(const char *path, const uint64_t *offsets, size_t n,
+                                      size_t *out_len)
+{
+    size_t len;
+    unsigned char *raw = slurp(path, &len);
+    assert_true(len >= 18);
+    size_t cap = 1u << 16, olen = 0, pos = 0, members = 0;
+    unsigned char *out = malloc(cap);
+    assert_non_null(out);
+    while (pos < len) {
+        assert_true(members < n);
+        assert_int_equal(pos, offsets[members]);
+        assert_int_equal(raw[pos], 0x1f);
+        assert_int_equal(raw[pos + 1], 0x8b);
+        z_stream zs;
+        memset(&zs, 0, sizeof zs);
+        assert_int_equal(inflateInit2(&zs, 15 + 16), Z_OK);
+        zs.next_in = raw + pos;
+        zs.avail_in = (uInt)(len - pos);
+        size_t member_start = olen;
+        int zr;
+        do {
+            if (olen == cap) {
+                cap *= 2;
+                out = realloc(out, cap);
+                assert_non_null(out);
+            }
+            zs.next_out = out + olen;
+            zs.avail_out = (uInt)(cap - olen);
+            zr = inflate(&zs, Z_NO_FLUSH);
+            olen = cap - zs.avail_out;
+        } while (zr == Z_OK);
+        assert_int_equal(zr, Z_STREAM_END);
+        pos = len - zs.avail_in;
+        inflateEnd(&zs);
+        /* One record per member: it starts with the version line and ends with CRLFCRLF. */
+        assert_true(olen - member_start > 14);
+        assert_memory_equal(out + member_start, "WARC/1.1\r\n", 10);
+        assert_memory_equal(out + olen - 4, "\r\n\r\n", 4);
+        members++;
+    }
+    assert_int_equal(members, n);
+    free(raw);
+    *out_len = olen;
+    return out;
+}
+
+/* The gzip path (libdeflate, one member per record, compressed in one call): records of every
+ * size, text and incompressible, a block given in two parts and one over the size at which
+ * the writer frees its buffers, read back byte for byte by our reader and by zlib, member by
+ * member; the uncompressed file is the plain writer's output for the same records, but for
+ * the record ids. */
+static void test_gzip_records_byte_identical(void **state)
+{
+    fixture *f = *state;
+    char gz_path[256];
+    path_in(f, "ld.warc.gz", gz_path, sizeof gz_path);
+    enum { N = 7 };
+    static const size_t sizes[N] = {0, 1, 27, 70000, 300000, 3u << 20, (16u << 20) + 5};
+    unsigned char *blocks[N];
+    uint64_t seed = 11;
+    for (size_t i = 0; i < N; i++) {
+        blocks[i] = malloc(sizes[i] + 1);
+        assert_non_null(blocks[i]);
+        for (size_t k = 0; k < sizes[i]; k++)
+            blocks[i][k] = i % 2 ? (unsigned char)(rnd(&seed) & 0xff) /* incompressible */
+                                 : (unsigned char)("<p>chouette</p>\n"[k % 16]);
+    }
+    warc_writer *w;
+    assert_int_equal(warc_writer_open(gz_path, &w), CH_OK);
+    uint64_t offsets[N + 1];
+    char ids[N + 1][WARC_ID_SIZE];
+    for (size_t i = 0; i < N; i++) {
+        warc_record_spec s = {.type = WARC_RESOURCE,
+                              .target_uri = "http://a.example/x",
+                              .date = 1700000000,
+                              .block = blocks[i],
+                              .block_len = sizes[i]};
+        assert_int_equal(warc_writer_write(w, &s, ids[i], &offsets[i]), CH_OK);
+    }
+    /* An HTTP response given as head and body apart: the same bytes and digests as joined. */
+    size_t head_len = strlen(http_response) - strlen(http_body);
+    warc_record_spec split = {.type = WARC_RESPONSE,
+                              .target_uri = "http://a.example/",
+                              .date = 1700000000,
+                              .block = http_response,
+                              .block_len = head_len,
+                              .block_rest = http_body,
+                              .block_rest_len = strlen(http_body)};
+    assert_int_equal(warc_writer_write(w, &split, ids[N], &offsets[N]), CH_OK);
+    uint64_t size = warc_writer_size(w);
+    assert_int_equal(warc_writer_close(w), CH_OK);
+
+    /* Our reader: every block back, byte for byte, at the offset given. */
+    warc_reader *r;
+    warc_record rec;
+    assert_int_equal(warc_reader_open(gz_path, &r), CH_OK);
+    for (size_t i = 0; i < N; i++) {
+        assert_int_equal(warc_reader_next(r, &rec), CH_OK);
+        assert_string_equal(rec.record_id, ids[i]);
+        assert_int_equal(rec.offset, offsets[i]);
+        assert_int_equal(rec.block_len, sizes[i]);
+        if (sizes[i])
+            assert_memory_equal(rec.block, blocks[i], sizes[i]);
+        char d[WARC_DIGEST_SIZE];
+        sha1_of(blocks[i], sizes[i], d);
+        assert_string_equal(warc_record_header(&rec, "WARC-Block-Digest"), d);
+    }
+    assert_int_equal(warc_reader_next(r, &rec), CH_OK);
+    assert_int_equal(rec.block_len, strlen(http_response));
+    assert_memory_equal(rec.block, http_response, rec.block_len);
+    char d[WARC_DIGEST_SIZE];
+    sha1_of(http_response, strlen(http_response), d);
+    assert_string_equal(warc_record_header(&rec, "WARC-Block-Digest"), d);
+    sha1_of(http_body, strlen(http_body), d);
+    assert_string_equal(warc_record_header(&rec, "WARC-Payload-Digest"), d);
+    assert_int_equal(rec.http_status, 200);
+    assert_int_equal(warc_reader_next(r, &rec), CH_ERR_EOF);
+    assert_null(warc_reader_error(r));
+    warc_reader_close(r);
+
+    /* zlib, member by member: a valid multi-member gzip file, one record per member. */
+    size_t text_len;
+    unsigned char *text = inflate_members(gz_path, offsets, N + 1, &text_len);
+    struct stat sb;
+    assert_int_equal(stat(gz_path, &sb), 0);
+    assert_int_equal((uint64_t)sb.st_size, size);
+
+    /* The same records through the plain writer give the same bytes once the random record
+     * ids are put back. */
+    char plain_path[256];
+    path_in(f, "ld.warc", plain_path, sizeof plain_path);
+    assert_int_equal(warc_writer_open(plain_path, &w), CH_OK);
+    char pids[N + 1][WARC_ID_SIZE];
+    for (size_t i = 0; i < N; i++) {
+        warc_record_spec s = {.type = WARC_RESOURCE,
+                              .target_uri = "http://a.example/x",
+                              .date = 1700000000,
+                              .block = blocks[i],
+                              .block_len = sizes[i]};
+        assert_int_equal(warc_writer_write(w, &s, pids[i], NULL), CH_OK);
+    }
+    warc_record_spec joined = {.type = WARC_RESPONSE,
+                               .target_uri = "http://a.example/",
+                               .date = 1700000000,
+                               .block = http_response,
+                               .block_len = strlen(http_response)};
+    assert_int_equal(warc_writer_write(w, &joined, pids[N], NULL), CH_OK);
+    assert_int_equal(warc_writer_close(w), CH_OK);
+    size_t plain_len;
+    unsigned char *plain = slurp(plain_path, &plain_len);
+    assert_int_equal(plain_len, text_len);
+    size_t from = 0;
+    for (size_t i = 0; i <= N; i++) { /* the ids are the only difference */
+        unsigned char *p = memmem(plain + from, plain_len - from, pids[i], WARC_ID_SIZE - 1);
+        assert_non_null(p);
+        memcpy(p, ids[i], WARC_ID_SIZE - 1);
+        from = (size_t)(p - plain) + WARC_ID_SIZE - 1;
+    }
+    assert_memory_equal(plain, text, text_len);
+    free(plain);
+    free(text);
+    for (size_t i = 0; i < N; i++)
+        free(blocks[i]);
+}
+
+/* A block given in two parts is checked like one: a part with a length but no bytes is a bad
+ * spec, and nothing is written. */
+static void test_writer_block_rest_checked(void **state)
+{
+    fixture *f = *state;
+    char path[256];
+    path_in(f, "rest.warc.gz", path, sizeof path);
+    warc_writer *w;
+    assert_int_equal(warc_writer_open(path, &w), CH_OK);
+    warc_record_spec s = {.type = WARC_RESOURCE,
+                          .target_uri = "x",
+                          .block = "abc",
+                          .block_len = 3,
+                          .block_rest = NULL,
+                          .block_rest_len = 2};
+    assert_int_equal(warc_writer_write(w, &s, NULL, NULL), CH_ERR_ARG);
+    assert_int_equal(warc_writer_size(w), 0);
+    /* Only a rest: the block is the rest. */
+    s.block = NULL;
+    s.block_len = 0;
+    s.block_rest = "de";
+    assert_int_equal(warc_writer_write(w, &s, NULL, NULL), CH_OK);
+    assert_int_equal(warc_writer_close(w), CH_OK);
+    warc_reader *r;
+    warc_record rec;
+    assert_int_equal(warc_reader_open(path, &r), CH_OK);
+    assert_int_equal(warc_reader_next(r, &rec), CH_OK);
+    assert_int_equal(rec.block_len, 2);
+    assert_memory_equal(rec.block, "de", 2);
+    assert_int_equal(warc_reader_next(r, &rec), CH_ERR_EOF);
+    warc_reader_close(r);
+}
+
 /* ---- HTTP parsing ------------------------------------------------------------------------ */
 
 static void append_record(buf_t *b, const char *version, const char *type, const char *extra,
@@ -1312,6 +1514,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_roundtrip_plain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_roundtrip_gzip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gzip_output_is_standard, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gzip_records_byte_identical, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_writer_block_rest_checked, setup, teardown),
         cmocka_unit_test(test_http_response_parsing),
         cmocka_unit_test_setup_teardown(test_many_records_plain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_records_gzip, setup, teardown),

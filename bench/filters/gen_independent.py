@@ -19,7 +19,7 @@ import sys
 import unicodedata
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gen_labelled import EXTRA2, EXTRA_EN, EXTRA_FR, POOLS  # noqa: E402
+from gen_labelled import EXTRA2, EXTRA3, EXTRA_EN, EXTRA_FR, POOLS  # noqa: E402
 
 SHINGLE = 5
 LANGS = ("fr", "en")
@@ -91,6 +91,11 @@ def main():
         for body in langs.values():
             for s in body:
                 pool_sh |= shingles(s)
+    for langs in EXTRA3.values():
+        for topics in langs.values():
+            for titles, body in topics:
+                for s in titles + body:
+                    pool_sh |= shingles(s)
     bad = 0
     for p in pages:
         for s in [p["title"]] + p["paras"] + [p["footer"]]:

@@ -1055,6 +1055,51 @@ def write_extra2(out):
     return n
 
 
+# Fourth set of pools (bench/filters/pools_z_hidden.py, pools_z_safe.py): per label and language,
+# several sub-topics in several registers (forum posts, shop pages, news, guides, lessons,
+# children's pages) and many safe pages sharing the hidden categories' words, written to give
+# the text model a wider vocabulary. Pages <lang>-zNN.html, own seed. Each sub-topic gives
+# ZPAGES pages that alternate tune/heldout (so every sub-topic is on both sides); a page holds
+# 5-8 sentences of its sub-topic and one of another sub-topic of the same label.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pools_z_hidden import HIDDEN_Z  # noqa: E402
+from pools_z_more import DOCS_Z, MORE2_Z, MORE_Z  # noqa: E402
+from pools_z_safe import SAFE_Z  # noqa: E402
+
+EXTRA3 = {label: {lang: topics + MORE_Z.get(label, {}).get(lang, []) + MORE2_Z.get(label, {}).get(lang, [])
+                  for lang, topics in langs.items()}
+          for label, langs in dict(HIDDEN_Z, **SAFE_Z).items()}
+for _lang, _topics in DOCS_Z.items():
+    EXTRA3["safe-tech"][_lang] = EXTRA3["safe-tech"][_lang] + _topics
+ZPAGES = 6  # pages per sub-topic (3 tune, 3 heldout)
+
+
+def write_extra3(out):
+    rnd = random.Random(20261209)
+    n = 0
+    for label in sorted(EXTRA3):
+        for lang in ("fr", "en"):
+            topics = EXTRA3[label][lang]
+            i = 0
+            for t, (titles, body) in enumerate(topics):
+                others = [s for u, (_, b) in enumerate(topics) if u != t for s in b]
+                for j in range(ZPAGES):
+                    n += 1
+                    i += 1
+                    half = "tune" if j % 2 == 0 else "heldout"
+                    title = titles[(j // 2) % len(titles)]
+                    sents = rnd.sample(body, min(len(body), rnd.randint(5, 8)))
+                    if others:
+                        sents.insert(rnd.randint(1, len(sents)), rnd.choice(others))
+                    paras = "\n".join("<p>%s</p>" % html.escape(s) for s in sents)
+                    d = os.path.join(out, half, label)
+                    os.makedirs(d, exist_ok=True)
+                    with open(os.path.join(d, "%s-z%02d.html" % (lang, i)), "w") as f:
+                        f.write(PAGE.format(lang=lang, title=html.escape(title), n=1200 + n,
+                                            paras=paras))
+    return n
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures/labelled"
     rnd = random.Random(20240601)
@@ -1075,6 +1120,7 @@ def main():
                     f.write(PAGE.format(lang=lang, title=html.escape(title), n=n, paras=paras))
     n += write_extra(out)
     n += write_extra2(out)
+    n += write_extra3(out)
     print("wrote %d pages under %s" % (n, out))
 
 

@@ -332,6 +332,28 @@ ch_status text_fold(const char *in, size_t len, buf_t *out)
     return CH_OK;
 }
 
+size_t text_fold_to(const char *in, size_t len, char *out, size_t cap)
+{
+    size_t pos = 0, n = 0;
+    while (pos < len) {
+        unsigned char c = (unsigned char)in[pos];
+        if (c < 0x80) {
+            if (n == cap)
+                return SIZE_MAX;
+            out[n++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : (char)c;
+            pos++;
+            continue;
+        }
+        char tmp[TEXT_FOLD_CP_MAX];
+        size_t k = text_fold_cp_to(text_utf8_next(in, len, &pos), tmp);
+        if (k > cap - n)
+            return SIZE_MAX;
+        memcpy(out + n, tmp, k);
+        n += k;
+    }
+    return n;
+}
+
 /* ---- words --------------------------------------------------------------------------------- */
 
 bool text_is_word_cp(uint32_t cp)
@@ -400,16 +422,33 @@ void text_words_init(text_words *it, const char *text, size_t len)
     it->pos = 0;
 }
 
+static bool is_ascii_alnum(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
 bool text_next_word(text_words *it, size_t *start, size_t *wlen)
 {
+    const unsigned char *t = (const unsigned char *)it->text;
     size_t pos = it->pos;
     while (pos < it->len) {
         size_t at = pos;
-        uint32_t cp = text_utf8_next(it->text, it->len, &pos);
-        if (!text_is_word_cp(cp))
+        /* ASCII bytes are decoded and classified inline (the same answers as text_utf8_next
+         * and text_is_word_cp), the rest through them. */
+        if (t[pos] < 0x80) {
+            if (!is_ascii_alnum(t[pos++]))
+                continue;
+        } else if (!text_is_word_cp(text_utf8_next(it->text, it->len, &pos))) {
             continue;
+        }
         size_t end = pos;
         while (end < it->len) {
+            if (t[end] < 0x80) {
+                if (!is_ascii_alnum(t[end]))
+                    break;
+                end++;
+                continue;
+            }
             size_t next = end;
             uint32_t c2 = text_utf8_next(it->text, it->len, &next);
             if (!text_is_word_cp(c2))

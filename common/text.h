@@ -54,6 +54,12 @@ size_t text_fold_cp_to(uint32_t cp, char out[TEXT_FOLD_CP_MAX]);
  * result, which the caller should discard. */
 ch_status text_fold(const char *in, size_t len, buf_t *out);
 
+/* The same fold as text_fold, written into out, which holds cap bytes (no NUL). Returns the
+ * folded length, or SIZE_MAX when it does not fit in cap bytes (out then holds a partial result).
+ * Plain ASCII is lowercased byte by byte; no buf_t, no allocation: for hot loops over short
+ * words, such as snippets. */
+size_t text_fold_to(const char *in, size_t len, char *out, size_t cap);
+
 /* True when cp belongs inside a word: ASCII letters and digits, and non-ASCII letters, digits
  * and combining marks (by block ranges: punctuation, symbols, spaces, emoji, private use and
  * U+FFFD are not word characters). Apostrophes and hyphens are not word characters. */

@@ -1,5 +1,6 @@
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -168,6 +169,155 @@ static void test_tokenizer_words_and_offsets(void **state)
     buf_free(&b);
 }
 
+/* Pieces that texts are made of in the comparisons below: ASCII letters of both cases, digits,
+ * punctuation, accented and other letters, a ligature, fullwidth letters, a combining accent,
+ * zero-width and no-break characters, and invalid UTF-8 (a stray continuation byte, a
+ * truncated sequence, a byte never valid). */
+static const char *const pieces[] = {
+    "a",
+    "Z",
+    "q",
+    "7",
+    " ",
+    ",",
+    "'",
+    "-",
+    "é",
+    "É",
+    "ß",
+    "Œ",
+    "ﬁ",
+    "Ｊ",
+    "ｓ",
+    "\xCC\x81",
+    "\xE2\x80\x8D",
+    "\xC2\xA0",
+    "Ω",
+    "ж",
+    "東",
+    "😀",
+    "\x80",
+    "\xE2\x82",
+    "\xFF",
+    "İ",
+    "ǅ",
+    "\t",
+    "Ǆ",
+    "ʼ",
+};
+#define N_PIECES (sizeof pieces / sizeof *pieces)
+
+/* A deterministic pseudo-random text of n pieces (xorshift32 from *seed). */
+static size_t random_text(uint32_t *seed, size_t n, char *out, size_t cap)
+{
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++) {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 17;
+        *seed ^= *seed << 5;
+        const char *p = pieces[*seed % N_PIECES];
+        size_t pl = strlen(p);
+        assert_true(len + pl < cap);
+        memcpy(out + len, p, pl);
+        len += pl;
+    }
+    out[len] = '\0';
+    return len;
+}
+
+/* text_fold_to (the snippets' fold into a fixed array) against text_fold, on given words and
+ * on random texts; then its cap: exactly enough room succeeds, one byte less fails. */
+static void assert_fold_to_same(const char *in, size_t len)
+{
+    buf_t b;
+    buf_init(&b, 4096);
+    assert_int_equal(text_fold(in, len, &b), CH_OK);
+    char out[4096];
+    size_t n = text_fold_to(in, len, out, sizeof out);
+    assert_int_equal(n, b.len);
+    assert_memory_equal(out, buf_str(&b), n);
+    assert_int_equal(text_fold_to(in, len, out, b.len), b.len);
+    assert_memory_equal(out, buf_str(&b), n);
+    if (b.len)
+        assert_int_equal(text_fold_to(in, len, out, b.len - 1), SIZE_MAX);
+    buf_free(&b);
+}
+
+static void test_fold_to_same_as_fold(void **state)
+{
+    (void)state;
+    const char *words[] = {"",
+                           "json",
+                           "JSON",
+                           "Json2Xml",
+                           "négatifs",
+                           "NÉGATIFS",
+                           "Œuvre",
+                           "straße",
+                           "ﬁchier",
+                           "ＪＳＯＮ",
+                           "e\xCC\x81le\xCC\x80ve",
+                           "ΕΛΛΆΣ",
+                           "Москва",
+                           "bad\xFF" "byte",
+                           "trunc\xE2\x82",
+                           "ĲSSEL",
+                           "Ærø",
+                           "µs"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        assert_fold_to_same(words[i], strlen(words[i]));
+    uint32_t seed = 2463534242u;
+    char t[1024];
+    for (int i = 0; i < 2000; i++) {
+        size_t len = random_text(&seed, (size_t)i % 40, t, sizeof t);
+        assert_fold_to_same(t, len);
+    }
+    char out[8];
+    assert_int_equal(text_fold_to("ab", 2, out, 0), SIZE_MAX);
+    assert_int_equal(text_fold_to("", 0, out, 0), 0);
+}
+
+/* The words of text_next_word (with its inline ASCII path) against the same loop written with
+ * text_utf8_next and text_is_word_cp alone, on random texts. */
+static void test_tokenizer_same_as_decoding_loop(void **state)
+{
+    (void)state;
+    uint32_t seed = 88675123u;
+    char t[1024];
+    for (int i = 0; i < 2000; i++) {
+        size_t len = random_text(&seed, (size_t)i % 50, t, sizeof t);
+        text_words it;
+        text_words_init(&it, t, len);
+        size_t pos = 0, start, wlen;
+        for (;;) {
+            /* The reference: the next maximal run of word characters. */
+            size_t rs = 0, re = 0;
+            bool found = false;
+            while (pos < len && !found) {
+                size_t at = pos;
+                if (!text_is_word_cp(text_utf8_next(t, len, &pos)))
+                    continue;
+                rs = at;
+                re = pos;
+                while (re < len) {
+                    size_t next = re;
+                    if (!text_is_word_cp(text_utf8_next(t, len, &next)))
+                        break;
+                    re = next;
+                }
+                pos = re;
+                found = true;
+            }
+            bool got = text_next_word(&it, &start, &wlen);
+            assert_int_equal(got, found);
+            if (!found)
+                break;
+            assert_int_equal(start, rs);
+            assert_int_equal(wlen, re - rs);
+        }
+    }
+}
+
 static void assert_unleet(const char *in, const char *expected)
 {
     buf_t b;
@@ -219,6 +369,8 @@ int main(void)
         cmocka_unit_test(test_utf8_decode_and_invalid),
         cmocka_unit_test(test_fold_respects_cap),
         cmocka_unit_test(test_tokenizer_words_and_offsets),
+        cmocka_unit_test(test_fold_to_same_as_fold),
+        cmocka_unit_test(test_tokenizer_same_as_decoding_loop),
         cmocka_unit_test(test_unleet),
         cmocka_unit_test(test_collapse_repeats),
     };

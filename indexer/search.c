@@ -21,6 +21,7 @@
 #include "indexer/search.h"
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -438,26 +439,51 @@ static ch_status known_item_prior(idx_searcher *s, const char *fq, const char *c
     return st;
 }
 
+/* The stemmers the query is parsed with (see the top of this file): the query's language when
+ * it is recognised, else French and English; then NULL, the parse of exact words. */
+typedef struct {
+    const char *v[3];
+    size_t n;
+} query_langs;
+
+static void query_langs_pick(idx_searcher *s, const char *fq, query_langs *ql)
+{
+    const char *qlang = s->li ? lang_identify(s->li, fq, strlen(fq), NULL) : "";
+    const char *qstem = *qlang ? lang_stemmer_name(qlang) : NULL;
+    ql->n = 0;
+    if (qstem) {
+        ql->v[ql->n++] = qstem;
+    } else {
+        ql->v[ql->n++] = "french";
+        ql->v[ql->n++] = "english";
+    }
+    ql->v[ql->n++] = NULL; /* exact words */
+}
+
+/* The "did you mean" of the query (Xapian's spelling correction of the first parse), or NULL
+ * in *corrected. It only names the corrected query string: the parsed query does not depend on
+ * it, so it is asked for only when the results are few enough to show it. */
+static ch_status spelling_correction(idx_searcher *s, const char *fq, const query_langs *ql,
+                                     char **corrected)
+{
+    *corrected = NULL;
+    xap_query *q = NULL;
+    ch_status st = parse_one(s, fq, ql->v[0], false, true, &q, corrected);
+    xap_query_free(q);
+    return st;
+}
+
 /* The whole query: parses ORed, known-item prior, scope, hidden categories, static rank. */
-static ch_status build_query(idx_searcher *s, const char *fq, const idx_search_params *p,
-                             bool or_default, bool spelling, xap_query **out, char **corrected)
+static ch_status build_query(idx_searcher *s, const char *fq, const query_langs *ql,
+                             const idx_search_params *p, bool or_default, xap_query **out)
 {
     *out = NULL;
     ch_status st = CH_OK;
     xap_query *q = NULL, *part = NULL;
-    const char *langs[3];
-    size_t nl = 0;
-    const char *qlang = s->li ? lang_identify(s->li, fq, strlen(fq), NULL) : "";
-    const char *qstem = *qlang ? lang_stemmer_name(qlang) : NULL;
-    if (qstem) {
-        langs[nl++] = qstem;
-    } else {
-        langs[nl++] = "french";
-        langs[nl++] = "english";
-    }
-    langs[nl++] = NULL; /* exact words */
+    const char *const *langs = ql->v;
+    size_t nl = ql->n;
     for (size_t i = 0; i < nl; i++) {
-        st = parse_one(s, fq, langs[i], or_default, spelling && i == 0, &part, corrected);
+        st = parse_one(s, fq, langs[i], or_default, false, &part, NULL);
         if (st)
             goto out;
         if ((st = or_take(&q, part)))
@@ -570,12 +596,19 @@ typedef struct {
     size_t q; /* which query word */
 } match;
 
-/* A snippet of text around the query words: HTML-escaped, matches in <mark></mark>. */
+/* A snippet of text around the query words: HTML-escaped, matches in <mark></mark>.
+ * Every word of the text is looked at, but only the words whose folded form starts with the
+ * first byte of a query word are folded: word_matches() needs that byte to be equal, and the
+ * folded form of a word that starts with an ASCII character starts with that character in
+ * lowercase. */
 static char *make_snippet(const char *text, size_t len, const qwords *qw)
 {
-    buf_t out, fw;
+    buf_t out;
     buf_init(&out, IDX_SNIPPET_BYTES * 8 + 256);
-    buf_init(&fw, 256);
+    char fw[256]; /* a folded word (at most 100 bytes of text, see below) */
+    bool first[256] = {false};
+    for (size_t k = 0; k < qw->n; k++)
+        first[(unsigned char)qw->w[k][0]] = true;
     match *m = NULL;
     size_t nm = 0, cap = 0;
     text_words it;
@@ -584,11 +617,14 @@ static char *make_snippet(const char *text, size_t len, const qwords *qw)
     while (qw->n && text_next_word(&it, &ws, &wl)) {
         if (wl > 100)
             continue;
-        buf_reset(&fw);
-        if (text_fold(text + ws, wl, &fw) != CH_OK)
+        unsigned char c0 = (unsigned char)text[ws];
+        if (c0 < 0x80 && !first[c0 >= 'A' && c0 <= 'Z' ? c0 - 'A' + 'a' : c0])
+            continue;
+        size_t fl = text_fold_to(text + ws, wl, fw, sizeof fw);
+        if (fl == SIZE_MAX || fl == 0 || !first[(unsigned char)fw[0]])
             continue;
         for (size_t k = 0; k < qw->n; k++) {
-            if (!word_matches(buf_str(&fw), fw.len, qw->w[k]))
+            if (!word_matches(fw, fl, qw->w[k]))
                 continue;
             if (nm == cap) {
                 size_t nc = cap ? cap * 2 : 32;
@@ -652,7 +688,6 @@ done:;
     if (end < len)
         buf_append_str(&out, " \xe2\x80\xa6");
     free(m);
-    buf_free(&fw);
     return buf_steal(&out, NULL);
 }
 
@@ -743,10 +778,12 @@ static ch_status search_once(idx_searcher *s, const idx_search_params *p, const 
     xap_enquire_set_bm25(enq, IDX_BM25_K1, 0, 1, IDX_BM25_B, 0.5);
     xap_enquire_set_collapse_key(enq, 3, 1);
     xap_enquire_set_time_limit(enq, p->time_limit_s > 0 ? p->time_limit_s : IDX_DEFAULT_TIME_LIMIT);
+    query_langs ql;
+    query_langs_pick(s, fq, &ql);
     for (int relax = 0; relax < 2; relax++) {
         xap_query_free(q);
         q = NULL;
-        if ((st = build_query(s, fq, p, relax == 1, relax == 0, &q, &corrected)))
+        if ((st = build_query(s, fq, &ql, p, relax == 1, &q)))
             goto out;
         xap_mset_free(ms);
         ms = NULL;
@@ -769,7 +806,9 @@ static ch_status search_once(idx_searcher *s, const idx_search_params *p, const 
     xap_mset_matches_estimated(ms, &est);
     out->estimated_total = est;
     n = xap_mset_size(ms);
-    if (n < IDX_FEW_RESULTS && corrected && strcmp(corrected, fq) != 0) {
+    if (n < IDX_FEW_RESULTS && (st = spelling_correction(s, fq, &ql, &corrected)))
+        goto out;
+    if (corrected && strcmp(corrected, fq) != 0) {
         out->corrected_query = corrected;
         corrected = NULL;
     }

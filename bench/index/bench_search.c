@@ -2,7 +2,8 @@
  * queries of the given files (TSV: the query is the first field; '#' lines skipped), in web
  * mode with the categories data/policies.ini hides there. Prints median, p90, p99, mean and max
  * in microseconds, measured with CLOCK_MONOTONIC around idx_search + idx_results_free. The
- * first pass over the query list is a warm-up and is not counted.
+ * first pass over the query list is a warm-up and is not counted. With BENCH_SEARCH_PER_QUERY
+ * set in the environment, the median of each distinct query is printed on stderr too.
  *
  *   bench/index/bench_search.sh DB [N] [QUERIES.tsv...]   */
 #include <stdio.h>
@@ -112,6 +113,20 @@ int main(int argc, char **argv)
             lat[i] = t1 - t0;
             results += (long)r.n_results;
         }
+    }
+    if (getenv("BENCH_SEARCH_PER_QUERY")) {
+        /* The median of each query, to find the slow ones (stderr: the summary stays the same). */
+        double *v = calloc((size_t)n / nq + 1, sizeof *v);
+        for (size_t q = 0; v && q < nq; q++) {
+            size_t k = 0;
+            for (long i = (long)q; i < n; i += (long)nq)
+                v[k++] = lat[i];
+            if (!k)
+                continue;
+            qsort(v, k, sizeof *v, cmp_double);
+            fprintf(stderr, "%8.0f us  %s\n", pct(v, k, 0.5), queries[q]);
+        }
+        free(v);
     }
     double sum = 0;
     for (long i = 0; i < n; i++)

@@ -1,5 +1,8 @@
 #include "common/status.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
 const char *ch_status_str(ch_status st)
 {
     switch (st) {
@@ -25,4 +28,14 @@ const char *ch_status_str(ch_status st)
         return "internal error";
     }
     return "unknown status";
+}
+
+void ch_set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || !errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
 }

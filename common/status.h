@@ -2,6 +2,8 @@
 #ifndef CHOUETTE_STATUS_H
 #define CHOUETTE_STATUS_H
 
+#include <stddef.h>
+
 typedef enum {
     CH_OK = 0,
     CH_ERR_NOMEM,       /* an allocation failed */
@@ -17,5 +19,10 @@ typedef enum {
 
 /* A short English description of a status, for error messages. Never NULL. */
 const char *ch_status_str(ch_status st);
+
+/* printf into the caller's message buffer err[0..errlen), cut to fit; nothing when err is NULL
+ * or errlen is 0 (the caller did not ask for a message). */
+void ch_set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -4,7 +4,6 @@
 
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,19 +15,6 @@ struct flt_classifier {
     flt_textmodel *model; /* may be NULL: the text model signal is off */
     flt_policy *policy;
 };
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 ch_status flt_classifier_from_parts(flt_lists *lists, flt_phrases *phrases, flt_policy *policy,
                                     flt_classifier **out)
@@ -67,11 +53,11 @@ ch_status flt_classifier_load(const flt_classifier_paths *paths, flt_classifier 
     flt_textmodel *model = NULL;
     char path[4096];
 
-    set_err(err, errlen, "%s", "");
+    ch_set_err(err, errlen, "%s", "");
     if (out)
         *out = NULL;
     if (!out || !paths || !paths->lists_dir || !paths->policy_file) {
-        set_err(err, errlen, "classifier: missing lists folder or policy file");
+        ch_set_err(err, errlen, "classifier: missing lists folder or policy file");
         return CH_ERR_ARG;
     }
     if ((st = flt_policy_load(paths->policy_file, paths->policy_override, &policy, err, errlen)))
@@ -79,37 +65,37 @@ ch_status flt_classifier_load(const flt_classifier_paths *paths, flt_classifier 
 
     if (snprintf(path, sizeof path, "%s/ut1", paths->lists_dir) >= (int)sizeof path) {
         st = CH_ERR_LIMIT;
-        set_err(err, errlen, "lists folder path too long");
+        ch_set_err(err, errlen, "lists folder path too long");
         goto out;
     }
     flt_lists_local local = {.allow_file = flt_policy_allowlist_path(policy),
                              .block_file = flt_policy_blocklist_path(policy)};
     if ((st = flt_lists_load_with(path, &local, &lists, NULL))) {
-        set_err(err, errlen, "cannot load the category lists %s (or the local lists): %s", path,
-                ch_status_str(st));
+        ch_set_err(err, errlen, "cannot load the category lists %s (or the local lists): %s", path,
+                   ch_status_str(st));
         goto out;
     }
 
     if (snprintf(path, sizeof path, "%s/phrases", paths->lists_dir) >= (int)sizeof path) {
         st = CH_ERR_LIMIT;
-        set_err(err, errlen, "lists folder path too long");
+        ch_set_err(err, errlen, "lists folder path too long");
         goto out;
     }
     if ((st = flt_phrases_new(&phrases)) || (st = flt_phrases_load_dir(phrases, path)) ||
         (st = flt_phrases_compile(phrases))) {
-        set_err(err, errlen, "cannot load the phrase lists %s: %s", path, ch_status_str(st));
+        ch_set_err(err, errlen, "cannot load the phrase lists %s: %s", path, ch_status_str(st));
         goto out;
     }
     /* The text model is optional: no file, no signal. A broken one is an error. */
     if (snprintf(path, sizeof path, "%s/" FLT_TEXTMODEL_FILE, paths->lists_dir) >=
         (int)sizeof path) {
         st = CH_ERR_LIMIT;
-        set_err(err, errlen, "lists folder path too long");
+        ch_set_err(err, errlen, "lists folder path too long");
         goto out;
     }
     st = flt_textmodel_load(path, &model, err, errlen);
     if (st == CH_ERR_NOTFOUND) {
-        set_err(err, errlen, "%s", ""); /* st is set again below */
+        ch_set_err(err, errlen, "%s", ""); /* st is set again below */
     } else if (st) {
         goto out;
     }
@@ -118,7 +104,7 @@ ch_status flt_classifier_load(const flt_classifier_paths *paths, flt_classifier 
     phrases = NULL;
     policy = NULL;
     if (st) {
-        set_err(err, errlen, "classifier: %s", ch_status_str(st));
+        ch_set_err(err, errlen, "classifier: %s", ch_status_str(st));
         goto out;
     }
     flt_classifier_set_textmodel(*out, model);

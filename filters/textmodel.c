@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,19 +43,6 @@ typedef struct {
     uint8_t cat;
     float weight;
 } raw_entry;
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static bool ascii_word(unsigned char b)
 {
@@ -253,16 +239,16 @@ static ch_status parse_line(flt_textmodel *m, char *line, raw_entry **raws, size
 ch_status flt_textmodel_load_string(const char *text, size_t len, flt_textmodel **out, char *err,
                                     size_t errlen)
 {
-    set_err(err, errlen, "%s", "");
+    ch_set_err(err, errlen, "%s", "");
     if (out)
         *out = NULL;
     if (!out || (!text && len)) {
-        set_err(err, errlen, "text model: bad arguments");
+        ch_set_err(err, errlen, "text model: bad arguments");
         return CH_ERR_ARG;
     }
     flt_textmodel *m = calloc(1, sizeof *m);
     if (!m) {
-        set_err(err, errlen, "text model: out of memory");
+        ch_set_err(err, errlen, "text model: out of memory");
         return CH_ERR_NOMEM;
     }
     raw_entry *raws = NULL;
@@ -285,7 +271,7 @@ ch_status flt_textmodel_load_string(const char *text, size_t len, flt_textmodel 
             st = parse_line(m, line, &raws, &nraws, &raws_cap, msg, sizeof msg);
         }
         if (st) {
-            set_err(err, errlen, "line %zu: %s", lineno, msg);
+            ch_set_err(err, errlen, "line %zu: %s", lineno, msg);
             goto fail;
         }
         pos += n + (nl ? 1 : 0);
@@ -296,15 +282,15 @@ ch_status flt_textmodel_load_string(const char *text, size_t len, flt_textmodel 
         m->entries = malloc(nraws * sizeof *m->entries);
         if (!m->entries) {
             st = CH_ERR_NOMEM;
-            set_err(err, errlen, "out of memory");
+            ch_set_err(err, errlen, "out of memory");
             goto fail;
         }
         for (size_t i = 0; i < nraws; i++) {
             feature *f = &m->features[raws[i].feature];
             if (i > 0 && raws[i - 1].feature == raws[i].feature && raws[i - 1].cat == raws[i].cat) {
                 st = CH_ERR_PARSE;
-                set_err(err, errlen, "feature \"%s\" has two weights for category %s",
-                        m->pool + f->word, flt_category_name(raws[i].cat));
+                ch_set_err(err, errlen, "feature \"%s\" has two weights for category %s",
+                           m->pool + f->word, flt_category_name(raws[i].cat));
                 goto fail;
             }
             if (!f->n)
@@ -324,17 +310,17 @@ fail:
 
 ch_status flt_textmodel_load(const char *path, flt_textmodel **out, char *err, size_t errlen)
 {
-    set_err(err, errlen, "%s", "");
+    ch_set_err(err, errlen, "%s", "");
     if (out)
         *out = NULL;
     if (!path || !out) {
-        set_err(err, errlen, "text model: bad arguments");
+        ch_set_err(err, errlen, "text model: bad arguments");
         return CH_ERR_ARG;
     }
     FILE *f = fopen(path, "rb");
     if (!f) {
         int e = errno;
-        set_err(err, errlen, "text model %s: %s", path, strerror(e));
+        ch_set_err(err, errlen, "text model %s: %s", path, strerror(e));
         return e == ENOENT ? CH_ERR_NOTFOUND : CH_ERR_IO;
     }
     char *data = NULL;
@@ -345,13 +331,13 @@ ch_status flt_textmodel_load(const char *path, flt_textmodel **out, char *err, s
             size_t ncap = cap ? cap * 2 : 65536;
             if (ncap > (size_t)FLT_TEXTMODEL_FEATURES_MAX * FLT_TEXTMODEL_LINE_MAX) {
                 st = CH_ERR_LIMIT;
-                set_err(err, errlen, "text model %s: file too large", path);
+                ch_set_err(err, errlen, "text model %s: file too large", path);
                 break;
             }
             char *p = realloc(data, ncap);
             if (!p) {
                 st = CH_ERR_NOMEM;
-                set_err(err, errlen, "text model %s: out of memory", path);
+                ch_set_err(err, errlen, "text model %s: out of memory", path);
                 break;
             }
             data = p;
@@ -362,7 +348,7 @@ ch_status flt_textmodel_load(const char *path, flt_textmodel **out, char *err, s
         if (n == 0) {
             if (ferror(f)) {
                 st = CH_ERR_IO;
-                set_err(err, errlen, "text model %s: read error", path);
+                ch_set_err(err, errlen, "text model %s: read error", path);
             }
             break;
         }
@@ -372,7 +358,7 @@ ch_status flt_textmodel_load(const char *path, flt_textmodel **out, char *err, s
         char msg[300];
         st = flt_textmodel_load_string(data, len, out, msg, sizeof msg);
         if (st)
-            set_err(err, errlen, "text model %s: %s", path, msg);
+            ch_set_err(err, errlen, "text model %s: %s", path, msg);
     }
     free(data);
     return st;

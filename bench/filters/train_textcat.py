@@ -34,11 +34,11 @@ import unicodedata
 TOP = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 TUNE = os.path.join(TOP, "tests", "fixtures", "labelled", "tune")
 OUT = os.path.join(TOP, "data", "lists", "textcat", "model.tsv")
-ALPHA = 1.0     # smoothing
-MIN_DF = 3      # a word must be in at least this many training pages
+ALPHA = 0.1     # smoothing (chosen by cross-validation, bench/filters/model_scores.py --cv)
+MIN_DF = 2      # a word must be in at least this many training pages
 MIN_DF_CAT = 2  # and a positive weight in at least this many pages of the category
-PRUNE = 1.0     # drop weights with |weight| under this (natural log)
-CLIP = 4.0      # and cap them at this size, so one word never decides alone
+PRUNE = 0.5     # drop weights with |weight| under this (natural log)
+CLIP = 5.0      # and cap them at this size, so one word never decides alone
 WORD_MAX = 48   # bytes of a folded word (longer words are skipped, like textmodel.c)
 NORM_WORDS = 200  # FLT_TEXTMODEL_NORM_WORDS: a longer page's sum is scaled by this / words
 

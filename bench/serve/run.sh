@@ -6,24 +6,26 @@
 # bench/serve/queries.lua). Runs interleaved (api, html, omega, api, ...), wrk -t 2 -c 32 for
 # --seconds each; medians at the end. Then the HTTP overhead: wrk -c 1 on /api/search (one
 # request at a time) against the in-process median of bench/index/bench_search.sh, the two
-# interleaved.
+# interleaved. With --baseline BIN, a second chouette (e.g. built from an older commit) is
+# served too, on the same database, and run in the same rounds (baseline-api, baseline-html).
 #
-# usage: bench/serve/run.sh [--runs N] [--seconds S] [--chouette BIN] [--work DIR]
-#                           [--results DIR]
+# usage: bench/serve/run.sh [--runs N] [--seconds S] [--chouette BIN] [--baseline BIN]
+#                           [--work DIR] [--results DIR]
 # Needs: wrk lighttpd xapian-omega (CHOUETTE_BENCH_DEPS=1 scripts/install-deps.sh).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 chouette=$top/bin/chouette
 work=/tmp/chouette-bench-corpus
-runs=5 seconds=10 results=
+runs=5 seconds=10 results= baseline=
 while [ $# -gt 0 ]; do
     case $1 in
     --runs) runs=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --chouette) chouette=$2; shift 2 ;;
+    --baseline) baseline=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
     --results) results=$2; shift 2 ;;
-    *) sed -n '2,13p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,15p' "$0" >&2; exit 2 ;;
     esac
 done
 chouette=$(cd "$(dirname "$chouette")" && pwd)/$(basename "$chouette")
@@ -73,6 +75,13 @@ pids+=($!)
 cport=$(free_port)
 "$chouette" serve --db "$work/dbs/chouette" --listen "127.0.0.1:$cport" 2>"$tmp/serve.err" &
 pids+=($!)
+if [ -n "$baseline" ]; then
+    baseline=$(cd "$(dirname "$baseline")" && pwd)/$(basename "$baseline")
+    bport=$(free_port)
+    "$baseline" serve --db "$work/dbs/chouette" --listen "127.0.0.1:$bport" 2>"$tmp/baseline.err" &
+    pids+=($!)
+    wait_http "http://127.0.0.1:$bport/healthz"
+fi
 wait_http "http://127.0.0.1:$oport/cgi-bin/omega?P=json&DB=omega-english"
 wait_http "http://127.0.0.1:$cport/healthz"
 # (whole answers in variables: grep -q on a pipe would SIGPIPE curl under pipefail)
@@ -89,12 +98,12 @@ bench() {
     sleep 1 # let the server drop the previous run's connections (per-address limit)
     line=$(wrk -t "$((conns < 2 ? 1 : 2))" -c "$conns" -d "${seconds}s" --timeout 10s -s "$lua" \
         "$url" -- "$kind" "$queries" omega-english | grep '^wrkstats')
-    echo "$name ${line#wrkstats }" | tee -a "$results/runs.txt"
+    echo "$name ${line#wrkstats } load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$results/runs.txt"
 }
 : >"$results/runs.txt"
 {
     echo "# $(date -u +%FT%TZ) $(nproc) cores; $(uname -r); wrk -t 2 -c 32 -d ${seconds}s"
-    echo "# chouette $chouette ($(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo "not a git checkout")); omega $(dpkg-query -W -f='${Version}' xapian-omega); $(lighttpd -v 2>&1 | head -1)"
+    echo "# chouette $chouette ($(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo "not a git checkout"))${baseline:+; baseline $baseline}; omega $(dpkg-query -W -f='${Version}' xapian-omega); $(lighttpd -v 2>&1 | head -1)"
     echo "# $(wc -l <"$queries") queries from bench/queries/*.tsv; $(xapian-delve "$work/dbs/chouette" | grep 'number of documents') (chouette)"
 } >"$results/env.txt"
 cat "$results/env.txt"
@@ -102,6 +111,10 @@ for _ in $(seq "$runs"); do
     bench chouette-api 32 "http://127.0.0.1:$cport" api
     bench chouette-html 32 "http://127.0.0.1:$cport" html
     bench omega 32 "http://127.0.0.1:$oport" omega
+    if [ -n "$baseline" ]; then
+        bench baseline-api 32 "http://127.0.0.1:$bport" api
+        bench baseline-html 32 "http://127.0.0.1:$bport" html
+    fi
 done
 for _ in 1 2 3; do
     bench chouette-api-c1 1 "http://127.0.0.1:$cport" api
@@ -134,7 +147,7 @@ for name, rs in runs.items():
           f"| {m['p99_ms']:.2f} | {m['bad']:.0f} | {each} |")
 print()
 if "omega" in med:
-    for name in ("chouette-api", "chouette-html"):
+    for name in ("chouette-api", "chouette-html", "baseline-api", "baseline-html"):
         if name in med:
             print(f"{name} req/s / omega req/s = {med[name]['rps'] / med['omega']['rps']:.1f}")
 if inproc and "chouette-api-c1" in med:

@@ -2,7 +2,8 @@
 """Text model scores (x 10, like the verdict's model_score) of the labelled pages, to choose
 model_threshold in data/policies.ini on tune + heldout ONLY (never the independent set).
 
-    python3 bench/filters/model_scores.py [--cv] [SCHOOL_THRESHOLD JUNIOR_THRESHOLD]
+    python3 bench/filters/model_scores.py [--cv [--set alpha=A,min_df=N,prune=P,clip=C]]
+                                          [SCHOOL_THRESHOLD JUNIOR_THRESHOLD]
 
 Prints, per half: the lowest own-category score of the hidden pages of each label, the highest
 score of the safe pages in a school category and in a junior category, and with thresholds
@@ -12,8 +13,11 @@ given, how many pages the model alone catches or hides at them.
 pages are grouped by label, language and pool family (<lang>-NN, -xNN, -yNN, -zNN: the pages of
 one group share sentences), the groups split into 5 folds; each fold is scored by a model
 trained (train_textcat.train, same settings) on the TUNE pages of the other folds only. A page
-is thus never scored by a model that saw its sentences. Used to choose the trainer's settings
-and data/policies.ini's model_threshold (docs/FILTERS.md, "Text model").
+is thus never scored by a model that saw its sentences. Also prints what the model alone
+catches at the score of the 5th (school) and 17th (junior) highest safe page, a comparison
+of settings that does not depend on their score scale; --set trains with other settings
+than train_textcat.py's. Used to choose the trainer's settings and data/policies.ini's
+model_threshold (docs/FILTERS.md, "Text model").
 """
 import os
 import random
@@ -71,6 +75,13 @@ def cross_validate(th, folds=5):
     print("== cross-validation (%d folds, %d groups, %d pages, out of sample)" % (folds, len(groups), len(out)))
     print("  safe pages, highest school-category scores: %s" % " ".join("%.0f" % x for x in safe_s[:8]))
     print("  safe pages, highest junior-category scores: %s" % " ".join("%.0f" % x for x in safe_j[:20]))
+    q_s, q_j = safe_s[min(4, len(safe_s) - 1)], safe_j[min(16, len(safe_j) - 1)]
+    print("  above the 5th highest safe score (%.0f) school catches %d/%d; above the 17th (%.0f) "
+          "junior catches %d/%d" % (
+              q_s, sum(sc[label] > q_s for label, sc in out if label in SCHOOL),
+              sum(1 for label, sc in out if label in SCHOOL), q_j,
+              sum(sc[label] > q_j for label, sc in out if label in JUNIOR),
+              sum(1 for label, sc in out if label in JUNIOR)))
     if th:
         cs = sum(sc[label] >= th[0] for label, sc in out if label in SCHOOL)
         ns = sum(1 for label, sc in out if label in SCHOOL)
@@ -85,6 +96,13 @@ def cross_validate(th, folds=5):
 def main():
     if "--cv" in sys.argv:
         args = [a for a in sys.argv[1:] if a != "--cv"]
+        if "--set" in args:
+            i = args.index("--set")
+            for kv in args[i + 1].split(","):
+                k, v = kv.split("=")
+                setattr(train_textcat, {"alpha": "ALPHA", "min_df": "MIN_DF", "prune": "PRUNE",
+                                        "clip": "CLIP"}[k], float(v) if k != "min_df" else int(v))
+            del args[i:i + 2]
         cross_validate([float(a) for a in args[:2]] if len(args) >= 2 else None)
         return
     model = load_model(os.path.join(TOP, "data", "lists", "textcat", "model.tsv"))

@@ -1063,10 +1063,10 @@ def write_extra2(out):
 # 5-8 sentences of its sub-topic and one of another sub-topic of the same label.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pools_z_hidden import HIDDEN_Z  # noqa: E402
-from pools_z_more import DOCS_Z, MORE2_Z, MORE3_Z, MORE_Z  # noqa: E402
+from pools_z_more import DOCS_Z, MORE2_Z, MORE3_Z, MORE4_Z, MORE_Z  # noqa: E402
 from pools_z_safe import SAFE_Z  # noqa: E402
 
-EXTRA3 = {label: {lang: topics + [t for more in (MORE_Z, MORE2_Z, MORE3_Z)
+EXTRA3 = {label: {lang: topics + [t for more in (MORE_Z, MORE2_Z, MORE3_Z, MORE4_Z)
                                    for t in more.get(label, {}).get(lang, [])]
                   for lang, topics in langs.items()}
           for label, langs in dict(HIDDEN_Z, **SAFE_Z).items()}

@@ -1070,10 +1070,12 @@ static bool split_url(const char *in, char *host, size_t *hlen, char *path, size
         for (size_t i = 0; i < n; i++)
             host[i] = (char)tolower((unsigned char)h[i]);
         host[n] = '\0';
-    } else if (normalize_host(h, n, host, FLT_DOMAIN_MAX + 1) != CH_OK) {
+        *hlen = n;
+    } else if (normalize_host(h, n, host, FLT_DOMAIN_MAX + 1) == CH_OK) {
+        *hlen = strlen(host);
+    } else {
         return false;
     }
-    *hlen = strlen(host);
     const char *q = aend;
     size_t qn = strcspn(q, "#");
     size_t o = 0;

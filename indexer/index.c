@@ -706,8 +706,10 @@ static ch_status build_doc(worker_ctx *c, lang_ident *li, const char *url, const
     json_t *data = NULL;
     char *json = NULL;
 
-    if ((st = url_host(url, &host)))
+    if ((st = url_host(url, &host)) || !host) { /* url_host() gives a host or fails */
+        st = st ? st : CH_ERR_PARSE;
         goto out;
+    }
     /* textcat's time grows with the sample: the first IDX_LANG_SAMPLE bytes are enough */
     const char *lang = lang_identify(
         li, pg->text, utf8_cut(pg->text, pg->text_len, IDX_LANG_SAMPLE), pg->lang_attr);

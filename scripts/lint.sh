@@ -15,7 +15,7 @@ cd "$top"
 for tool in cppcheck clang-tidy; do
     command -v "$tool" >/dev/null || { echo "lint: $tool not installed (scripts/install-deps.sh)" >&2; exit 2; }
 done
-pkgs="xapian-core libmicrohttpd libxml-2.0 libpcre2-8 zlib libcurl sqlite3 libexttextcat inih jansson libcrypto libidn2"
+pkgs="xapian-core libmicrohttpd libxml-2.0 libpcre2-8 zlib libdeflate libcurl sqlite3 libexttextcat inih jansson libcrypto libidn2"
 : "${LINT_CPPFLAGS:=-I. -D_GNU_SOURCE -DCHOUETTE_DATADIR=\"$top/data\"}"
 : "${LINT_CFLAGS:=-std=c11 $(pkg-config --cflags $pkgs 2>/dev/null)}"
 : "${LINT_CXXFLAGS:=-std=c++17 $(pkg-config --cflags $pkgs 2>/dev/null)}"

@@ -32,7 +32,10 @@ ch_status srv_params_add(srv_params *p, const char *key, size_t klen, const char
     if (vlen)
         memcpy(v, value, vlen);
     v[vlen] = '\0';
-    p->v[p->n++] = (srv_param){k, v, vlen};
+    srv_param *e = &p->v[p->n++];
+    e->key = k;
+    e->value = v;
+    e->vlen = vlen;
     p->bytes += klen + vlen + 2;
     return CH_OK;
 }
@@ -90,7 +93,7 @@ static ch_status each_token(const char *value, ch_status (*fn)(void *, const cha
 static bool port_ok(const char *s)
 {
     size_t n = strspn(s, "0123456789");
-    return s[n] == '\0' && n <= 5;
+    return n <= 5 && s[n] == '\0';
 }
 
 /* Lower-case a Host header in place, drop its port and a trailing dot: "name[:port]" or

@@ -74,8 +74,11 @@ ch_status srv_static_add(srv_static_files *f, const char *name, const void *data
     if (len)
         memcpy(d, data, len);
     d[len] = '\0';
-    f->f[f->n] = (static_file){n, d, len, type_of(name)};
-    f->n++;
+    static_file *e = &f->f[f->n++];
+    e->name = n;
+    e->data = d;
+    e->len = len;
+    e->type = type_of(name);
     return CH_OK;
 }
 

@@ -174,16 +174,33 @@ static ch_status sync_handoffs(crawler *c)
     return CH_ERR_IO;
 }
 
+/* How queue_link and admit take a reference. */
+enum {
+    REF_SEED = 1,       /* given by the operator: out of the host scope is allowed */
+    REF_NORMALIZED = 2, /* already the output of url_normalize or url_resolve_normalize (the
+                           extractor's links): normalising it again would give it back as is
+                           (url_normalize is idempotent, common/url.h), so it is not done */
+};
+
 /* Normalise ref against base (NULL: ref is absolute), strip tracking parameters, apply the
  * scope. On success *out is the URL to queue and *origin its frontier host; both for free().
  * CH_ERR_NOTFOUND when out of scope (or handed off to another partition). */
-static ch_status admit(crawler *c, const char *base, const char *ref, bool is_seed, char **out,
+static ch_status admit(crawler *c, const char *base, const char *ref, int ref_flags, char **out,
                        char **origin)
 {
     *out = NULL;
     *origin = NULL;
     char *norm = NULL, *stripped = NULL, *host = NULL;
-    ch_status st = base ? url_resolve_normalize(base, ref, &norm) : url_normalize(ref, &norm);
+    bool is_seed = ref_flags & REF_SEED;
+    ch_status st;
+    if (base) {
+        st = url_resolve_normalize(base, ref, &norm);
+    } else if (ref_flags & REF_NORMALIZED) {
+        norm = strdup(ref);
+        st = norm ? CH_OK : CH_ERR_NOMEM;
+    } else {
+        st = url_normalize(ref, &norm);
+    }
     if (st)
         goto out;
     const char **names = (const char **)c->cfg->strip_params.items;
@@ -197,11 +214,13 @@ static ch_status admit(crawler *c, const char *base, const char *ref, bool is_se
         st = url_strip_params(norm, list, &stripped);
         if (st)
             goto out;
-        free(norm);
-        norm = NULL;
-        st = url_normalize(stripped, &norm);
-        if (st)
-            goto out;
+        if (strcmp(stripped, norm) != 0) { /* changed: normalise again (unchanged, it is) */
+            free(norm);
+            norm = NULL;
+            st = url_normalize(stripped, &norm);
+            if (st)
+                goto out;
+        }
     }
     st = CH_ERR_NOTFOUND;
     if ((long)strlen(norm) > c->cfg->max_url_length)
@@ -268,14 +287,14 @@ static bool seen_before(crawler *c, uint64_t h)
  * link met before in this run is skipped at once: the scope is fixed for the run and the
  * frontier ignores a URL it knows, so the outcome would be the same. */
 static ch_status queue_link(crawler *c, const char *base, const char *ref, int depth, int kind,
-                            int redirects, bool is_seed)
+                            int redirects, int ref_flags)
 {
     if (depth > c->cfg->max_depth)
         return CH_OK;
-    if (!base && !is_seed && seen_before(c, url_fnv1a(ref)))
+    if (!base && !(ref_flags & REF_SEED) && seen_before(c, url_fnv1a(ref)))
         return CH_OK;
     char *url = NULL, *origin = NULL;
-    ch_status st = admit(c, base, ref, is_seed, &url, &origin);
+    ch_status st = admit(c, base, ref, ref_flags, &url, &origin);
     if (st == CH_ERR_NOMEM)
         return st;
     if (st)
@@ -419,6 +438,10 @@ out:
     free(info);
     return st;
 }
+
+/* The cap of stored_headers' output: each header line grows by at most half (CRLF for a bare
+ * LF) plus "X-Crawler-" (10 bytes on a line of at least 16), so twice the input suffices. */
+#define STORED_HEAD_MAX (2 * FETCH_MAX_HEADER_BYTES + 64)
 
 /* The response header block as stored: the body is stored decoded and de-chunked, so the
  * headers describing the transfer are renamed X-Crawler-* (as Common Crawl does) and a
@@ -740,8 +763,7 @@ static ch_status finish_robots(crawler *c, job *j, fetch_result *r)
                     delay = (int64_t)(cd * 1000.0);
                 /* Sitemap: lines are queued like the configured sitemaps */
                 for (size_t i = 0; i < robots_sitemap_count(rb) && !st; i++)
-                    st = queue_link(c, NULL, robots_sitemap(rb, i), 0, FRONTIER_KIND_SITEMAP, 0,
-                                    false);
+                    st = queue_link(c, NULL, robots_sitemap(rb, i), 0, FRONTIER_KIND_SITEMAP, 0, 0);
                 robots_free(rb);
             }
         }
@@ -799,7 +821,7 @@ static ch_status handle_sitemap(crawler *c, const frontier_url *u, const fetch_r
     ch_status st = CH_OK;
     for (size_t i = 0; i < sm->n && !st; i++)
         st = queue_link(c, NULL, sm->urls[i], sm->is_index ? 0 : 1,
-                        sm->is_index ? FRONTIER_KIND_SITEMAP : FRONTIER_KIND_PAGE, 0, false);
+                        sm->is_index ? FRONTIER_KIND_SITEMAP : FRONTIER_KIND_PAGE, 0, 0);
     (void)u;
     sitemap_free(sm);
     return st;
@@ -809,11 +831,11 @@ static ch_status write_records(crawler *c, const frontier_url *u, const fetch_re
                                const char *meta, size_t meta_len, char *resp_id,
                                char digest[WARC_DIGEST_SIZE])
 {
+    /* The block is the stored head and the body, given apart: the writer copies each once
+     * into its record buffer (joining them here copied the body twice more, with reallocs). */
     buf_t block;
-    buf_init(&block, FETCH_MAX_HEADER_BYTES + (size_t)c->cfg->response_max_bytes + 64);
+    buf_init(&block, STORED_HEAD_MAX);
     ch_status st = stored_headers(r, &block);
-    if (!st && r->body.len)
-        st = buf_append(&block, r->body.data, r->body.len);
     if (!st)
         st = warc_sha1_base32(r->body.len ? r->body.data : "", r->body.len, digest);
     time_t now = time(NULL);
@@ -828,6 +850,8 @@ static ch_status write_records(crawler *c, const frontier_url *u, const fetch_re
         s.payload_digest = digest;
         s.block = block.data;
         s.block_len = block.len;
+        s.block_rest = r->body.len ? r->body.data : NULL;
+        s.block_rest_len = r->body.len;
         st = warc_writer_write(c->ww, &s, resp_id, NULL);
     }
     if (!st && r->request.len) {
@@ -871,7 +895,7 @@ static ch_status write_metadata_only(crawler *c, const frontier_url *u, const ch
 static ch_status write_revisit(crawler *c, const frontier_url *u, const fetch_result *r)
 {
     buf_t block;
-    buf_init(&block, FETCH_MAX_HEADER_BYTES + 64);
+    buf_init(&block, STORED_HEAD_MAX);
     ch_status st = stored_headers(r, &block);
     if (!st) {
         warc_record_spec s = {0};
@@ -1041,18 +1065,17 @@ static ch_status finish_url(crawler *c, job *j, fetch_result *r)
                     continue;
                 field_value(&meta, "outlink", pg->links[i].url);
                 st = queue_link(c, NULL, pg->links[i].url, u->depth + 1, FRONTIER_KIND_PAGE, 0,
-                                false);
+                                REF_NORMALIZED);
             }
             if (!st && pg->refresh_url[0])
-                st = queue_link(c, NULL, pg->refresh_url, u->depth + 1, FRONTIER_KIND_PAGE, 0,
-                                false);
+                st = queue_link(c, NULL, pg->refresh_url, u->depth + 1, FRONTIER_KIND_PAGE, 0, 0);
         }
         /* a redirect: its target is queued as the next hop */
         if (!st && r->http_status >= 300 && r->http_status < 400 && r->location) {
             field_value(&meta, "redirect", r->location);
             if (u->redirects < c->cfg->max_redirects)
                 st = queue_link(c, u->url, r->location, u->depth, FRONTIER_KIND_PAGE,
-                                u->redirects + 1, false);
+                                u->redirects + 1, 0);
         }
         extract_page_free(pg);
         if (!st)
@@ -1219,9 +1242,9 @@ static ch_status setup(crawler *c)
     }
     st = frontier_begin(c->fr);
     for (size_t i = 0; i < k->seeds.n && !st; i++)
-        st = queue_link(c, NULL, k->seeds.items[i], 0, FRONTIER_KIND_PAGE, 0, true);
+        st = queue_link(c, NULL, k->seeds.items[i], 0, FRONTIER_KIND_PAGE, 0, REF_SEED);
     for (size_t i = 0; i < k->sitemaps.n && !st; i++)
-        st = queue_link(c, NULL, k->sitemaps.items[i], 0, FRONTIER_KIND_SITEMAP, 0, true);
+        st = queue_link(c, NULL, k->sitemaps.items[i], 0, FRONTIER_KIND_SITEMAP, 0, REF_SEED);
     if (!st && k->recrawl_after_s > 0)
         st = frontier_requeue_older_than(c->fr, time(NULL) - k->recrawl_after_s, NULL);
     if (!st)

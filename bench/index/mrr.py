@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """MRR@10 of Chouette and Omega over known-item queries (driven by bench/index/mrr.sh).
 
-argv: [--omega=NAME=CONF=DB ...] -- QUERIES.tsv...
+argv: [--omega=NAME=CONF=DB ...] -- QUERIES.tsv...  (one table per file, then one over all)
 env: CHOUETTE (binary), CDB (its index, may be empty), BASE (URL prefix of the WARC URLs),
 OMEGA (the omega CGI binary), VERBOSE ("1": every query's rank)."""
 import json
@@ -58,40 +58,58 @@ def main():
         stemmer = name.rsplit("-", 1)[1] if "-" in name else ""
         engines.append((name, lambda q, c=conf, d=db, s=stemmer:
                         ask_omega(os.environ["OMEGA"], c, d, s, q)))
-    queries = []
+    sets = []
     for path in args[sep + 1:]:
+        queries = []
         for line in open(path, encoding="utf-8"):
             line = line.rstrip("\n")
             if line and not line.startswith("#"):
                 q, want = line.split("\t")
                 queries.append((q, want))
-    print("| engine | queries | MRR@10 | first | MRR@10 fr | first fr | MRR@10 en | first en "
-          "| ms/query (process incl.) |")
-    print("|---|---|---|---|---|---|---|---|---|")
+        sets.append((os.path.basename(path), queries))
+    # Every engine answers every query once; the tables are computed from these ranks.
+    ranks = {}
+    times = {}
     for name, ask in engines:
-        rr = {"all": 0.0, "fr": 0.0, "en": 0.0}
-        n = {"all": 0, "fr": 0, "en": 0}
-        first = {"all": 0, "fr": 0, "en": 0}
-        t = 0.0
-        for q, want in queries:
-            t0 = time.monotonic()
-            paths = [path_of(u, base) for u in ask(q)]
-            t += time.monotonic() - t0
-            rank = paths.index(want) + 1 if want in paths else 0
-            for k in ("all", lang_of(want)):
-                n[k] += 1
-                rr[k] += 1.0 / rank if rank else 0.0
-                first[k] += rank == 1
-            if verbose or rank != 1:
-                top = paths[0] if paths else "-"
-                print(f"# {name:16} {rank or '>10':>4}  {q!r:42} want {want}  top {top}",
-                      file=sys.stderr)
-        cells = []
-        for k in ("all", "fr", "en"):
-            cells.append(f"{rr[k] / n[k]:.3f}" if n[k] else "-")
-            cells.append(f"{first[k]}/{n[k]}")
-        print(f"| {name} | {n['all']} | " + " | ".join(cells) +
-              f" | {1000 * t / max(n['all'], 1):.0f} |")
+        for label, queries in sets:
+            for j, (q, want) in enumerate(queries):
+                t0 = time.monotonic()
+                paths = [path_of(u, base) for u in ask(q)]
+                times[name, label, j] = time.monotonic() - t0
+                rank = paths.index(want) + 1 if want in paths else 0
+                ranks[name, label, j] = rank
+                if verbose or rank != 1:
+                    top = paths[0] if paths else "-"
+                    print(f"# {label} {name:16} {rank or '>10':>4}  {q!r:42} want {want}  "
+                          f"top {top}", file=sys.stderr)
+    tables = [(label, [(label, j, want) for j, (_, want) in enumerate(qs)]) for label, qs in sets]
+    if len(sets) > 1:
+        tables.append(("all files", [item for _, items in tables for item in items]))
+    for i, (label, queries) in enumerate(tables):
+        if i:
+            print()
+        print(f"{label}:")
+        print("| engine | queries | MRR@10 | first | MRR@10 fr | first fr | MRR@10 en | first en "
+              "| ms/query (process incl.) |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        for name, _ in engines:
+            rr = {"all": 0.0, "fr": 0.0, "en": 0.0}
+            n = {"all": 0, "fr": 0, "en": 0}
+            first = {"all": 0, "fr": 0, "en": 0}
+            t = 0.0
+            for ql, j, want in queries:
+                rank = ranks[name, ql, j]
+                t += times[name, ql, j]
+                for k in ("all", lang_of(want)):
+                    n[k] += 1
+                    rr[k] += 1.0 / rank if rank else 0.0
+                    first[k] += rank == 1
+            cells = []
+            for k in ("all", "fr", "en"):
+                cells.append(f"{rr[k] / n[k]:.3f}" if n[k] else "-")
+                cells.append(f"{first[k]}/{n[k]}")
+            print(f"| {name} | {n['all']} | " + " | ".join(cells) +
+                  f" | {1000 * t / max(n['all'], 1):.0f} |")
 
 
 if __name__ == "__main__":

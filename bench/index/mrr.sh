@@ -4,20 +4,25 @@
 # are French, python/ and dh/en-US English).
 #
 # usage: bench/index/mrr.sh --chouette-db DIR --omega-db DIR[=NAME] [--omega-db ...]
-#                           [--chouette BIN] [--base URL] [--verbose] [QUERIES.tsv...]
+#                           [--chouette BIN] [--base URL] [--verbose] [--queries FILE ...]
+#                           [QUERIES.tsv...]
 #   --omega-db DIR=NAME   an omindex database, queried with the omega CGI (command-line
 #                         mode, template bench/index/omega-templates/urls, HITSPERPAGE=10,
 #                         everything else as shipped); NAME labels it, e.g. omega-english.
 #                         A NAME ending in -LANG queries with STEMMER=LANG, the stemmer the
 #                         database was built with.
 #   --base URL            the http://127.0.0.1:PORT prefix of the WARC URLs
-#   QUERIES.tsv           query TAB expected path (default: bench/queries/*.tsv)
+#   --queries FILE        a query file (repeatable; same as naming it after the options)
+#   QUERIES.tsv           query TAB expected path, # starts a comment line (default:
+#                         bench/queries/*.tsv). One table per file (known_items.tsv is the set
+#                         the ranking was tuned on, known_items_heldout.tsv the held-out set),
+#                         then one over all files if there are several.
 # Chouette is asked with `chouette search --json --limit 10` (web mode).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 chouette=$top/bin/chouette
 cdb= base= verbose=0
-odbs=()
+odbs=() qfiles=()
 while [ $# -gt 0 ]; do
     case $1 in
     --chouette-db) cdb=$2; shift 2 ;;
@@ -25,10 +30,12 @@ while [ $# -gt 0 ]; do
     --chouette) chouette=$2; shift 2 ;;
     --base) base=$2; shift 2 ;;
     --verbose) verbose=1; shift ;;
-    --*) sed -n '2,17p' "$0" >&2; exit 2 ;;
+    --queries) qfiles+=("$2"); shift 2 ;;
+    --*) sed -n '2,22p' "$0" >&2; exit 2 ;;
     *) break ;;
     esac
 done
+set -- "${qfiles[@]}" "$@"
 [ $# -gt 0 ] || set -- "$top"/bench/queries/*.tsv
 omega=/usr/lib/cgi-bin/omega/omega
 tmp=$(mktemp -d /tmp/bench-mrr.XXXXXX)

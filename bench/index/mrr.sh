@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
     --base) base=$2; shift 2 ;;
     --verbose) verbose=1; shift ;;
     --queries) qfiles+=("$2"); shift 2 ;;
-    --*) sed -n '2,22p' "$0" >&2; exit 2 ;;
+    --*) sed -n '2,20p' "$0" >&2; exit 2 ;;
     *) break ;;
     esac
 done

@@ -35,9 +35,6 @@ OPT      := -O1 -g -fno-omit-frame-pointer
 SAN_FLAGS := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
 endif
 LDHARDEN := -pie -Wl,-z,relro,-z,now
-# jemalloc is the programs' malloc (not under sanitizers, which bring their own): with glibc's,
-# the indexer spent about a fifth more CPU in malloc/free (docs/PERFORMANCE.md, "Allocator").
-MALLOC_LIBS := $(if $(SANITIZE),,$(shell pkg-config --libs jemalloc 2>/dev/null))
 
 CPPFLAGS += -I. -D_GNU_SOURCE -MMD -MP
 # Where bin/chouette finds data/ (common/paths.h; $$CHOUETTE_DATA overrides it at run time): the
@@ -80,7 +77,7 @@ $(LIB): $(LIB_OBJS)
 
 $(BIN): $(BUILD)/obj/chouette.o $(LIB)
 	@mkdir -p $(@D)
-	$(CXX) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(MALLOC_LIBS)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)

@@ -20,7 +20,6 @@ build_pkgs=(
     libexttextcat-dev libexttextcat-data
     libinih-dev
     libjansson-dev
-    libjemalloc-dev
     libssl-dev
     libidn2-dev
 )

@@ -167,6 +167,14 @@ demo: deps
 	@$(MAKE) --no-print-directory build
 	@scripts/demo.sh
 
+# The flags programs linked with libchouette.a need (bench/ scripts build theirs with them, so
+# that a new dependency of the library cannot break their link).
+.PHONY: print-cflags print-libs
+print-cflags:
+	@echo $(PKG_CFLAGS)
+print-libs:
+	@echo $(PKG_LIBS)
+
 # Benchmarks against the peers (bench/README.md, docs/PERFORMANCE.md); not part of 'make check'.
 .PHONY: bench
 bench: deps

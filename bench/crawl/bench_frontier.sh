@@ -11,5 +11,5 @@ if ! make --no-print-directory -s BUILD="$build" "$build/libchouette.a" >/dev/nu
     echo "$0: make failed; using $build/libchouette.a of $(date -r "$build/libchouette.a" -u +%FT%TZ)" >&2
 fi
 cc -std=c11 -O2 -Wall -Wextra -Werror -I. -D_GNU_SOURCE -o "$build/bench_frontier" \
-    bench/crawl/bench_frontier.c "$build/libchouette.a" $(pkg-config --libs sqlite3)
+    bench/crawl/bench_frontier.c "$build/libchouette.a" -lstdc++ $(make -s print-libs)
 exec "$build/bench_frontier" "$@"

@@ -8,9 +8,8 @@ cd "$top"
 rounds=${1:-200} pages=${2:-20}
 build=${BUILD:-build-bench}
 make --no-print-directory -s BUILD="$build" "$build/libchouette.a" >/dev/null
-cc -std=c11 -O2 -I. -D_GNU_SOURCE $(pkg-config --cflags libxml-2.0) -o "$build/bench_classify" \
-    bench/filters/bench_classify.c "$build/libchouette.a" -lstdc++ \
-    $(pkg-config --libs libpcre2-8 libidn2 inih libxml-2.0 jansson xapian-core 2>/dev/null || true) -lz -lm
+cc -std=c11 -O2 -I. -D_GNU_SOURCE $(make -s print-cflags) -o "$build/bench_classify" \
+    bench/filters/bench_classify.c "$build/libchouette.a" -lstdc++ $(make -s print-libs)
 half=$(( (pages + 1) / 2 ))
 files="$(find /usr/share/doc/python3.11/html -name '*.html' -size +90k -size -110k | sort |
     head -n "$half") $(find /usr/share/libreoffice/help/fr -name '*.html' -size +90k -size -110k |

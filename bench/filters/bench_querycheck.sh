@@ -6,5 +6,5 @@ cd "$top"
 build=${BUILD:-build-bench}
 make --no-print-directory -s BUILD="$build" "$build/libchouette.a" >/dev/null
 cc -std=c11 -O2 -I. -D_GNU_SOURCE -o "$build/bench_querycheck" bench/filters/bench_querycheck.c \
-    "$build/libchouette.a" $(pkg-config --libs libpcre2-8 libidn2 inih)
+    "$build/libchouette.a" -lstdc++ $(make -s print-libs)
 "$build/bench_querycheck" "$@"

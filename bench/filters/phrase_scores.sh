@@ -6,7 +6,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD:-build-bench}
 make --no-print-directory -s -C "$top" BUILD="$build" "$build/libchouette.a" >/dev/null
-cc -std=c11 -O2 -I"$top" -D_GNU_SOURCE $(pkg-config --cflags libxml-2.0) -o "$top/$build/phrase_scores" \
-    "$top/bench/filters/phrase_scores.c" "$top/$build/libchouette.a" -lstdc++ \
-    $(pkg-config --libs libpcre2-8 libidn2 inih libxml-2.0 jansson xapian-core 2>/dev/null || true) -lz -lm
+cc -std=c11 -O2 -I"$top" -D_GNU_SOURCE $(make -s -C "$top" print-cflags) \
+    -o "$top/$build/phrase_scores" "$top/bench/filters/phrase_scores.c" "$top/$build/libchouette.a" \
+    -lstdc++ $(make -s -C "$top" print-libs)
 "$top/$build/phrase_scores" "$top/data/lists/phrases" "$@"

@@ -13,12 +13,7 @@ if ! make --no-print-directory -s BUILD="$build" "$build/libchouette.a" >/dev/nu
     [ -f "$build/libchouette.a" ] || { echo "$0: cannot build $build/libchouette.a" >&2; exit 1; }
     echo "$0: make failed; using $build/libchouette.a of $(date -r "$build/libchouette.a" -u +%FT%TZ)" >&2
 fi
-# The libraries the Makefile links with (its PKG_LIBS), so that a new dependency of the library
-# does not break this link.
-libs=$(printf 'bench-print-libs:\n\t@echo $(PKG_LIBS)\n' |
-    make --no-print-directory -s -f Makefile -f - bench-print-libs 2>/dev/null) ||
-    libs="$(pkg-config --libs xapian-core libxml-2.0 libpcre2-8 zlib sqlite3 libexttextcat inih \
-        jansson libcrypto libidn2) -lm -lpthread"
+libs=$(make -s print-libs)
 cc -std=c11 -O2 -Wall -Wextra -Werror -I. -D_GNU_SOURCE -c -o "$build/bench_search.o" \
     bench/index/bench_search.c
 c++ -o "$build/bench_search" "$build/bench_search.o" "$build/libchouette.a" \

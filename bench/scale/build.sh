@@ -6,8 +6,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 build=${1:-${BUILD:-build-bench}}
 make --no-print-directory -s BUILD="$build" "$build/libchouette.a" >/dev/null
-pkgs="xapian-core libmicrohttpd libxml-2.0 libpcre2-8 zlib libcurl sqlite3 libexttextcat inih jansson libcrypto libidn2"
-cflags="-std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -I. -D_GNU_SOURCE $(pkg-config --cflags $pkgs)"
+cflags="-std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -I. -D_GNU_SOURCE $(make -s print-cflags)"
+libs=$(make -s print-libs)
 mkdir -p "$build/bench"
 for t in gen qbench; do
     [ -f "bench/scale/$t.c" ] || continue
@@ -15,5 +15,5 @@ for t in gen qbench; do
     cc $cflags -c -o "$build/bench/scale-$t.o" "bench/scale/$t.c"
     # shellcheck disable=SC2086
     g++ -o "$build/bench/scale-$t" "$build/bench/scale-$t.o" "$build/libchouette.a" \
-        $(pkg-config --libs $pkgs) -lm -lpthread
+        $libs
 done

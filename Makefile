@@ -109,13 +109,16 @@ test-suite: build
 	@CHOUETTE=$(abspath $(BIN)) BUILD=$(abspath $(BUILD)) CHOUETTE_SANITIZE=$(SANITIZE) \
 	    tests/run-tests.sh
 
+# check builds three trees (plain, fuzzers, sanitized): on every core, so that CI's 30 minutes
+# go to the tests. JOBS=N to choose.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 check: deps
 ifeq ($(SANITIZE),)
-	@$(MAKE) --no-print-directory test-suite
-	@$(MAKE) --no-print-directory fuzz-run
-	@$(MAKE) --no-print-directory SANITIZE=address,undefined test-suite
+	@$(MAKE) --no-print-directory -j$(JOBS) test-suite
+	@$(MAKE) --no-print-directory -j$(JOBS) fuzz-run
+	@$(MAKE) --no-print-directory -j$(JOBS) SANITIZE=address,undefined test-suite
 else
-	@$(MAKE) --no-print-directory test-suite
+	@$(MAKE) --no-print-directory -j$(JOBS) test-suite
 endif
 
 # --- fuzzing (clang + libFuzzer, always with ASan and UBSan) -------------------------------

@@ -166,7 +166,6 @@ lint: deps
 
 # --- the rest ----------------------------------------------------------------------------
 demo: deps
-	@CHOUETTE_DEMO_DEPS=1 scripts/install-deps.sh
 	@$(MAKE) --no-print-directory build
 	@scripts/demo.sh
 

@@ -33,19 +33,17 @@ test_pkgs=(
     debhelper dpkg-dev build-essential fakeroot
     cppcheck clang-tidy
     wget chromium nodejs
+    # Real HTML nobody here wrote: the documentation corpora the demo crawls and the tests
+    # crawl, index and classify (test_crawl_pydocs, test_index_search, test_extract).
+    python3.11-doc libreoffice-help-fr debian-handbook
 )
 # npm: Debian ships it apart from nodejs (NodeSource's nodejs already includes it).
 command -v npm >/dev/null 2>&1 || test_pkgs+=(npm)
 
 want=("${build_pkgs[@]}" "${test_pkgs[@]}")
-if [ "${CHOUETTE_DEMO_DEPS:-0}" = 1 ]; then
-    # The real documentation corpora the demo crawls.
-    want+=(python3.11-doc libreoffice-help-fr debian-handbook)
-fi
 # The peers and tools of the benchmarks (bench/, `make bench`); not needed to build or test
 # (wrk, which they use too, is a test package: tests/integration/test_serve_load.sh).
-bench_pkgs=(nginx wget2 python3-scrapy lighttpd xapian-omega time linux-perf
-    python3.11-doc libreoffice-help-fr debian-handbook gnuplot-nox)
+bench_pkgs=(nginx wget2 python3-scrapy lighttpd xapian-omega time linux-perf gnuplot-nox)
 if [ "${CHOUETTE_BENCH_DEPS:-0}" = 1 ]; then
     want+=("${bench_pkgs[@]}")
 fi

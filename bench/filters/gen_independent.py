@@ -19,7 +19,7 @@ import sys
 import unicodedata
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gen_labelled import EXTRA2, EXTRA3, EXTRA_EN, EXTRA_FR, POOLS  # noqa: E402
+from gen_labelled import EXTRA2, EXTRA3, EXTRA4, EXTRA_EN, EXTRA_FR, POOLS  # noqa: E402
 
 SHINGLE = 5
 LANGS = ("fr", "en")
@@ -91,7 +91,7 @@ def main():
         for body in langs.values():
             for s in body:
                 pool_sh |= shingles(s)
-    for langs in EXTRA3.values():
+    for langs in list(EXTRA3.values()) + list(EXTRA4.values()):
         for topics in langs.values():
             for titles, body in topics:
                 for s in titles + body:

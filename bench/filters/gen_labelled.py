@@ -1101,6 +1101,40 @@ def write_extra3(out):
     return n
 
 
+# Fifth set of pools (bench/filters/pools_z5.py): more sub-topics and registers for weapons,
+# dating and violence, and safe pages in their vocabulary (addiction care, war history, crime
+# news, hunting rules, consent). Pages <lang>-wNN.html, own seed, so the pages above do not
+# change; same layout as write_extra3 (ZPAGES pages per sub-topic alternating tune/heldout,
+# 5-8 sentences of the sub-topic and one of another sub-topic of the same label).
+from pools_z5 import Z5 as EXTRA4  # noqa: E402
+
+
+def write_extra4(out):
+    rnd = random.Random(20261210)
+    n = 0
+    for label in sorted(EXTRA4):
+        for lang in ("fr", "en"):
+            topics = EXTRA4[label][lang]
+            i = 0
+            for t, (titles, body) in enumerate(topics):
+                others = [s for u, (_, b) in enumerate(topics) if u != t for s in b]
+                for j in range(ZPAGES):
+                    n += 1
+                    i += 1
+                    half = "tune" if j % 2 == 0 else "heldout"
+                    title = titles[(j // 2) % len(titles)]
+                    sents = rnd.sample(body, min(len(body), rnd.randint(5, 8)))
+                    if others:
+                        sents.insert(rnd.randint(1, len(sents)), rnd.choice(others))
+                    paras = "\n".join("<p>%s</p>" % html.escape(s) for s in sents)
+                    d = os.path.join(out, half, label)
+                    os.makedirs(d, exist_ok=True)
+                    with open(os.path.join(d, "%s-w%02d.html" % (lang, i)), "w") as f:
+                        f.write(PAGE.format(lang=lang, title=html.escape(title), n=4000 + n,
+                                            paras=paras))
+    return n
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures/labelled"
     rnd = random.Random(20240601)
@@ -1122,6 +1156,7 @@ def main():
     n += write_extra(out)
     n += write_extra2(out)
     n += write_extra3(out)
+    n += write_extra4(out)
     print("wrote %d pages under %s" % (n, out))
 
 

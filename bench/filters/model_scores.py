@@ -10,7 +10,7 @@ score of the safe pages in a school category and in a junior category, and with 
 given, how many pages the model alone catches or hides at them.
 
 --cv: the same counts out of sample, closer to what unseen pages will score: the tune+heldout
-pages are grouped by label, language and pool family (<lang>-NN, -xNN, -yNN, -zNN: the pages of
+pages are grouped by label, language and pool family (<lang>-NN, -wNN, -xNN, -yNN, -zNN: the pages of
 one group share sentences), the groups split into 5 folds; each fold is scored by a model
 trained (train_textcat.train, same settings) on the TUNE pages of the other folds only. A page
 is thus never scored by a model that saw its sentences. Also prints what the model alone
@@ -57,7 +57,7 @@ def cross_validate(th, folds=5):
         folder = os.path.join(TOP, "tests", "fixtures", "labelled", half)
         for label in sorted(os.listdir(folder)):
             for name in sorted(os.listdir(os.path.join(folder, label))):
-                m = re.match(r"(fr|en)-([xyz]?)\d+\.html$", name)
+                m = re.match(r"(fr|en)-([wxyz]?)\d+\.html$", name)
                 group = (label, m.group(1), m.group(2) or "-") if m else (label, name)
                 pages.append((half, label, group, page_features(os.path.join(folder, label, name))))
     groups = sorted({p[2] for p in pages})

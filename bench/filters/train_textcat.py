@@ -41,6 +41,12 @@ PRUNE = 0.5     # drop weights with |weight| under this (natural log)
 CLIP = 5.0      # and cap them at this size, so one word never decides alone
 WORD_MAX = 48   # bytes of a folded word (longer words are skipped, like textmodel.c)
 NORM_WORDS = 200  # FLT_TEXTMODEL_NORM_WORDS: a longer page's sum is scaled by this / words
+# Prior (__bias__) of every category: None = log(N_c / N_rest), the share of the category's
+# training pages, which moves whenever pages of OTHER categories are written (the fifth set of
+# pools lowered the hate and shopping priors by 0.2-0.3 without a hate or shopping page
+# changing); a number = the same prior for all, log(1/9): each of the 9 hidden categories
+# equally likely a priori. Chosen by cross-validation (model_scores.py --cv, docs/FILTERS.md).
+PRIOR = math.log(1 / 9)
 
 # Function words say how a page is written, not what it is about: with a few hundred training
 # pages they would pick up the style of one pool. Never features (written by hand, fr + en).
@@ -199,7 +205,7 @@ def train(pages):
                 continue
             if abs(wt) >= PRUNE:
                 weights[w] = max(-CLIP, min(CLIP, wt))
-        model[c] = (math.log(n_c / n_r), weights)
+        model[c] = (math.log(n_c / n_r) if PRIOR is None else PRIOR, weights)
     return model
 
 
@@ -215,7 +221,9 @@ def write(model, path, ntrain, date):
              "# Training set: tests/fixtures/labelled/tune (%d pages), last commit %s" % (ntrain, date),
              "# Naive Bayes log-odds of each category against the rest over the set of folded",
              "# words of a page; feature \"__bias__\" is the prior. alpha=%g min_df=%d min_df_cat=%d"
-             " prune=%g clip=%g stopwords=%d" % (ALPHA, MIN_DF, MIN_DF_CAT, PRUNE, CLIP, len(STOPWORDS)),
+             " prune=%g clip=%g stopwords=%d prior=%s" % (ALPHA, MIN_DF, MIN_DF_CAT, PRUNE, CLIP,
+                                                          len(STOPWORDS),
+                                                          "share" if PRIOR is None else "%.3f" % PRIOR),
              "# Derived from Chouette's own labelled pages: GPL-2.0-or-later (see SOURCE.md)."]
     rows = []
     for c, (b, ws) in sorted(model.items()):

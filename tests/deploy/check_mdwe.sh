@@ -7,7 +7,10 @@
 #     succeeds under the shim and builds the same index as without it.
 . "$(dirname "$0")/lib.sh"
 command -v cc >/dev/null || { echo "no C compiler: not checked" >&2; exit 77; }
-if ldd "$CHOUETTE" 2>/dev/null | grep -q libasan || nm "$CHOUETTE" 2>/dev/null | grep -q __asan_init; then
+# Not "ldd | grep -q": under pipefail, grep -q leaving early kills ldd with SIGPIPE and the
+# pipeline fails even though it matched.
+if grep -q libasan <<<"$(ldd "$CHOUETTE" 2>/dev/null)" ||
+    grep -q __asan_init <<<"$(nm "$CHOUETTE" 2>/dev/null)"; then
     echo "sanitized build: a preloaded shim cannot go before ASan; checked in the plain build" >&2
     exit 77
 fi

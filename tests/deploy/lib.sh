@@ -1,7 +1,7 @@
 # Helpers for the scripts that run each docs/DEPLOY.md recipe (sourced). Everything listens on
 # 127.0.0.1 and is killed on exit. Needs python3 and curl.
 # CHOUETTE: the binary (default: bin/chouette of the checkout, else build/bin/chouette).
-set -euo pipefail
+set -euo pipefail # so never "producer | grep -q": grep leaving early fails the pipeline (SIGPIPE)
 : "${TOP:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 if [ -z "${CHOUETTE:-}" ]; then
     CHOUETTE=$TOP/bin/chouette

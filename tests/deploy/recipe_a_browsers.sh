@@ -61,7 +61,7 @@ assert root.find("os:ShortName", ns).text == ff["Name"] == cr["DefaultSearchProv
 PY
 
 step "every page advertises /opensearch.xml (browser discovery)"
-curl -fsS "$D_BASE/" | grep -q '<link rel="search" type="application/opensearchdescription+xml" href="/opensearch.xml"' ||
+curl -fsS "$D_BASE/" | grep >/dev/null '<link rel="search" type="application/opensearchdescription+xml" href="/opensearch.xml"' ||
     fail "home page: no <link rel=search>"
 
 step "what a browser does with them: search, suggest, icon"

@@ -92,7 +92,7 @@ getent passwd chouette >/dev/null || fail "postinst created no chouette user"
     fail "chouette-serve.service not enabled"
 [ -L /etc/systemd/system/timers.target.wants/chouette-crawl.timer ] || fail "crawl timer not enabled"
 if command -v man >/dev/null; then
-    MANWIDTH=80 man chouette 2>/dev/null | grep -q 'chouette serve' || fail "man chouette"
+    MANWIDTH=80 man chouette 2>/dev/null | grep >/dev/null 'chouette serve' || fail "man chouette"
 fi
 systemd-analyze verify --man=no /lib/systemd/system/chouette-*.service \
     /lib/systemd/system/chouette-*.timer >"$work/verify" 2>&1 ||
@@ -118,7 +118,7 @@ done
 base=http://127.0.0.1:$port
 curl -fsS "$base/healthz" >/dev/null || fail "/healthz"
 curl -fsS "$base/static/chouette.css" >/dev/null || fail "/static/chouette.css (data dir)"
-curl -fsS "$base/search?q=chouette" | grep -q 'Chouette test site' || fail "/search"
+curl -fsS "$base/search?q=chouette" | grep >/dev/null 'Chouette test site' || fail "/search"
 kill "$spid"
 wait "$spid" 2>/dev/null || true
 spid=

@@ -15,7 +15,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 # SANITIZE; run alone, tell from the objects whether this build is sanitized.
 san=()
 if [ -z "${SANITIZE:-}" ] && [[ "${MAKEFLAGS:-}" != *SANITIZE=* ]] &&
-    nm -u "$BUILD/obj/chouette.o" 2>/dev/null | grep -q __asan_; then
+    grep -q __asan_ <<<"$(nm -u "$BUILD/obj/chouette.o" 2>/dev/null)"; then
     san=(SANITIZE=address,undefined)
 fi
 make -s -C "$TOP" "${san[@]}" BUILD="$BUILD" install DESTDIR="$dest" PREFIX=/usr \

@@ -1,6 +1,7 @@
 #include "common/cli.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -49,4 +50,14 @@ bool cli_wants_help(int argc, char **argv)
 bool cli_progress_enabled(void)
 {
     return isatty(STDERR_FILENO) == 1;
+}
+
+int cli_usage_error(const char *command, const char *usage, const char *msg, const char *arg)
+{
+    if (arg)
+        fprintf(stderr, "chouette %s: %s '%s'\n", command, msg, arg);
+    else
+        fprintf(stderr, "chouette %s: %s\n", command, msg);
+    fputs(usage, stderr);
+    return CLI_EXIT_USAGE;
 }

@@ -16,6 +16,11 @@ bool cli_parse_long(const char *s, long min, long max, long *out);
 #define CLI_PARTITIONS_MAX 1000000
 bool cli_parse_partition(const char *s, long *index, long *count);
 
+/* A usage error of subcommand `command`: "chouette COMMAND: MSG 'ARG'" (without ARG when it is
+ * NULL), then `usage` (one or more lines ending in a newline), both on stderr. Returns
+ * CLI_EXIT_USAGE, for `return cli_usage_error(...)`. */
+int cli_usage_error(const char *command, const char *usage, const char *msg, const char *arg);
+
 /* True when argv holds -h or --help anywhere before a "--". */
 bool cli_wants_help(int argc, char **argv);
 

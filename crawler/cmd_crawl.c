@@ -52,9 +52,7 @@ static void on_signal(int sig)
 
 static int bad_usage(const char *msg, const char *arg)
 {
-    fprintf(stderr, "chouette crawl: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
-    fputs("Try 'chouette crawl --help'.\n", stderr);
-    return CLI_EXIT_USAGE;
+    return cli_usage_error("crawl", "Try 'chouette crawl --help'.\n", msg, arg);
 }
 
 static int read_seeds_file(cfg_t *cfg, cfg_list *seeds, const char *path)

@@ -25,12 +25,8 @@ static const char usage_text[] =
 
 static int usage_error(const char *msg, const char *arg)
 {
-    if (arg)
-        fprintf(stderr, "chouette robots: %s '%s'\n", msg, arg);
-    else
-        fprintf(stderr, "chouette robots: %s\n", msg);
-    fputs("usage: chouette robots --agent UA --robots-file FILE URL...\n", stderr);
-    return CLI_EXIT_USAGE;
+    return cli_usage_error(
+        "robots", "usage: chouette robots --agent UA --robots-file FILE URL...\n", msg, arg);
 }
 
 /* Read at most max bytes of path into b (capped at max). On failure errno tells why. */

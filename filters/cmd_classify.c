@@ -41,10 +41,10 @@ static const char usage_text[] =
 
 static int usage_error(const char *msg, const char *arg)
 {
-    fprintf(stderr, "chouette classify: %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
-    fputs("usage: chouette classify [--json] [--lists DIR] [--policy FILE] [--url URL] FILE...\n",
-          stderr);
-    return CLI_EXIT_USAGE;
+    return cli_usage_error(
+        "classify",
+        "usage: chouette classify [--json] [--lists DIR] [--policy FILE] [--url URL] FILE...\n",
+        msg, arg);
 }
 
 static bool is_dir(const char *p)

@@ -437,13 +437,11 @@ static int parse_args(int argc, char **argv, update_args *a)
             const char **slot = argv[i][2] == 'f' ? &a->from : &a->to;
             *slot = argv[++i];
         } else {
-            fprintf(stderr, "chouette lists: unexpected argument '%s'\n%s", argv[i], usage_text);
-            return CLI_EXIT_USAGE;
+            return cli_usage_error("lists", usage_text, "unexpected argument", argv[i]);
         }
     }
     if (!a->from || !a->to || !*a->from || !*a->to) {
-        fprintf(stderr, "chouette lists: --from and --to are required\n%s", usage_text);
-        return CLI_EXIT_USAGE;
+        return cli_usage_error("lists", usage_text, "--from and --to are required", NULL);
     }
     return CLI_EXIT_OK;
 }

@@ -36,10 +36,10 @@ static const char usage_text[] =
 
 static int usage_error(const char *msg, const char *arg)
 {
-    fprintf(stderr, "chouette index: %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
-    fputs("usage: chouette index --db DIR [--lists DIR] [--policy FILE] [--reclassify] WARC...\n",
-          stderr);
-    return CLI_EXIT_USAGE;
+    return cli_usage_error(
+        "index",
+        "usage: chouette index --db DIR [--lists DIR] [--policy FILE] [--reclassify] WARC...\n",
+        msg, arg);
 }
 
 static void on_progress(void *ctx, const idx_stats *st, const char *phase)

@@ -34,11 +34,10 @@ static const char usage_text[] =
 
 static int usage_error(const char *msg, const char *arg)
 {
-    fprintf(stderr, "chouette search: %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
-    fputs("usage: chouette search --db DIR [--mode web|school|junior] [--limit N] [--page N] "
-          "[--json] QUERY...\n",
-          stderr);
-    return CLI_EXIT_USAGE;
+    return cli_usage_error("search",
+                           "usage: chouette search --db DIR [--mode web|school|junior] [--limit N] "
+                           "[--page N] [--json] QUERY...\n",
+                           msg, arg);
 }
 
 /* The category terms a mode hides (filters/classify.h: "<cat>" and "<cat>~<mode>"), from

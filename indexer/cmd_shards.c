@@ -67,10 +67,9 @@ static const char usage_text[] =
 
 static int usage_error(const char *msg, const char *arg)
 {
-    fprintf(stderr, "chouette shards: %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
-    fputs("usage: chouette shards add|compact|gc|dictionary ... (chouette shards --help)\n",
-          stderr);
-    return CLI_EXIT_USAGE;
+    return cli_usage_error(
+        "shards", "usage: chouette shards add|compact|gc|dictionary ... (chouette shards --help)\n",
+        msg, arg);
 }
 
 /* The options of every action, parsed once; an action refuses the ones it does not take. */

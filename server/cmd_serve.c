@@ -73,18 +73,15 @@ int cmd_serve(int argc, char **argv)
         else if (strcmp(argv[i], "--lock-mode") == 0)
             slot = &lock;
         if (!slot) {
-            fprintf(stderr, "chouette serve: unknown argument '%s'\n%s", argv[i], usage_text);
-            return CLI_EXIT_USAGE;
+            return cli_usage_error("serve", usage_text, "unknown argument", argv[i]);
         }
         if (i + 1 >= argc || argv[i + 1][0] == '\0') {
-            fprintf(stderr, "chouette serve: %s needs a value\n%s", argv[i], usage_text);
-            return CLI_EXIT_USAGE;
+            return cli_usage_error("serve", usage_text, "this option needs a value", argv[i]);
         }
         *slot = argv[++i];
     }
     if (!db) {
-        fprintf(stderr, "chouette serve: --db is required\n%s", usage_text);
-        return CLI_EXIT_USAGE;
+        return cli_usage_error("serve", usage_text, "--db is required", NULL);
     }
     if (lock && flt_mode_from_name(lock) < 0) {
         fprintf(stderr, "chouette serve: --lock-mode %s: want web, school or junior\n", lock);

@@ -16,18 +16,9 @@
 # index of the whole crawl (static rank and anchor text global, docs/DEPLOY.md).
 set -u
 : "${CHOUETTE:?set CHOUETTE to the binary under test}"
-for tool in python3 xapian-tcpsrv xapian-compact setsid; do
-    command -v "$tool" >/dev/null || { echo "skip: $tool not installed"; exit 77; }
-done
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-fails=0
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$TOP/tests/integration/a11y/serve_fixture.sh"
+serve_test_begin python3 xapian-tcpsrv xapian-compact setsid
 NPART=3
 
 # 1. A small web: 18 hosts, 270 pages in French and English, linked across hosts, written as

@@ -8,19 +8,10 @@ set -u
 : "${CHOUETTE:?set CHOUETTE to the binary under test}"
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-$TOP/build}
-for tool in node npm python3 wget curl; do
-    command -v "$tool" >/dev/null || { echo "skip: $tool not installed (scripts/install-deps.sh)"; exit 77; }
-done
+. "$TOP/tests/integration/a11y/serve_fixture.sh"
+serve_test_begin node npm python3 wget curl
 [ -x /usr/bin/chromium ] || { echo "skip: /usr/bin/chromium not installed (scripts/install-deps.sh)"; exit 77; }
 [ -x "$BUILD/tests/test_srv_routes" ] || { echo "FAIL: $BUILD/tests/test_srv_routes not built"; exit 1; }
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-. "$TOP/tests/integration/a11y/serve_fixture.sh"
 
 a11y="$TOP/tests/integration/a11y"
 (cd "$a11y" && npm ci --no-audit --no-fund --loglevel=error) >"$tmp/npm.log" 2>&1 || {

@@ -7,19 +7,8 @@
 set -u
 : "${CHOUETTE:?set CHOUETTE to the binary under test}"
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-for tool in curl python3 wget; do
-    command -v "$tool" >/dev/null || { echo "skip: $tool not installed"; exit 77; }
-done
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
 . "$TOP/tests/integration/a11y/serve_fixture.sh"
-fails=0
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+serve_test_begin curl python3 wget
 
 serve_fixture_index "$tmp" || { echo "FAIL: could not build the fixture index"; exit 1; }
 

@@ -23,24 +23,13 @@
 set -u
 : "${CHOUETTE:?set CHOUETTE to the binary under test}"
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-for tool in curl python3 wget wrk; do
-    command -v "$tool" >/dev/null || { echo "skip: $tool not installed (scripts/install-deps.sh)"; exit 77; }
-done
+. "$TOP/tests/integration/a11y/serve_fixture.sh"
+serve_test_begin curl python3 wget wrk
 ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 2000 ]; then
     echo "skip: the hard limit of open files ($(ulimit -Hn)) is below the 2 000 this test holds"
     exit 77
 fi
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-. "$TOP/tests/integration/a11y/serve_fixture.sh"
-fails=0
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 measure() { echo "measure: $*"; }
 
 if [ -n "${CHOUETTE_SANITIZE:-}" ]; then

@@ -8,18 +8,9 @@
 set -u
 : "${CHOUETTE:?set CHOUETTE to the binary under test}"
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-for tool in node npm python3 wget curl; do
-    command -v "$tool" >/dev/null || { echo "skip: $tool not installed (scripts/install-deps.sh)"; exit 77; }
-done
-[ -x /usr/bin/chromium ] || { echo "skip: /usr/bin/chromium not installed (scripts/install-deps.sh)"; exit 77; }
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
 . "$TOP/tests/integration/a11y/serve_fixture.sh"
+serve_test_begin node npm python3 wget curl
+[ -x /usr/bin/chromium ] || { echo "skip: /usr/bin/chromium not installed (scripts/install-deps.sh)"; exit 77; }
 
 a11y="$TOP/tests/integration/a11y"
 (cd "$a11y" && npm ci --no-audit --no-fund --loglevel=error) >"$tmp/npm.log" 2>&1 || {

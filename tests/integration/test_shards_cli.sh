@@ -8,19 +8,8 @@
 set -u
 : "${CHOUETTE:?set CHOUETTE to the binary under test}"
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-for tool in curl python3 xapian-compact; do
-    command -v "$tool" >/dev/null || { echo "skip: $tool not installed"; exit 77; }
-done
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
 . "$TOP/tests/integration/a11y/serve_fixture.sh"
-fails=0
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+serve_test_begin curl python3 xapian-compact
 
 # Two batches: 8 pages on two hosts each; batch 1 about "ornithorynque", batch 2 "bathyscaphe".
 python3 - "$tmp" <<'PY' || { echo "FAIL: WARC generation"; exit 1; }

@@ -7,6 +7,10 @@
 #   serve_start NAME ARGS...     start '$CHOUETTE serve --listen 127.0.0.1:0 ARGS...' with
 #                                stderr in $tmp/NAME.err; sets PORT and SERVE_PID
 #   serve_stop PID               SIGTERM, wait, return the exit status
+#   serve_test_begin TOOL...     the start these tests share: skip (exit 77) when a TOOL is
+#                                not installed; a scratch directory $tmp and a list $pids of
+#                                processes, killed and removed on exit; fails=0 and
+#                                'bad MESSAGE' to count a failure
 # Needs: $CHOUETTE, $tmp (a scratch directory the caller removes), python3, wget.
 
 serve_fixture_index() {
@@ -75,4 +79,27 @@ serve_start() {
 serve_stop() {
     kill -TERM "$1" 2>/dev/null
     wait "$1"
+}
+
+serve_test_begin() {
+    local tool
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null ||
+            { echo "skip: $tool not installed (scripts/install-deps.sh)"; exit 77; }
+    done
+    tmp=$(mktemp -d)
+    pids=()
+    trap serve_test_cleanup EXIT
+    fails=0
+}
+
+serve_test_cleanup() {
+    local p
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+    rm -rf "$tmp"
+}
+
+bad() {
+    echo "FAIL: $*"
+    fails=$((fails + 1))
 }

@@ -147,6 +147,17 @@ static ch_status step_done(sqlite3_stmt *s)
     return rc == SQLITE_DONE ? CH_OK : CH_ERR_IO;
 }
 
+/* Step to a statement's first row: CH_OK with the row ready to read (the caller resets s), or
+ * CH_ERR_NOTFOUND (no row) / CH_ERR_IO with s already reset. */
+static ch_status step_row(sqlite3_stmt *s)
+{
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        return CH_OK;
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? CH_ERR_NOTFOUND : CH_ERR_IO;
+}
+
 static void bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
 {
     if (v)
@@ -330,15 +341,9 @@ ch_status frontier_contains(frontier_t *f, const char *url, bool *found)
 
 static ch_status read_host(sqlite3_stmt *s, frontier_host **out)
 {
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_DONE) {
-        sqlite3_reset(s);
-        return CH_ERR_NOTFOUND;
-    }
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(s);
-        return CH_ERR_IO;
-    }
+    ch_status st = step_row(s);
+    if (st)
+        return st;
     frontier_host *h = calloc(1, sizeof *h);
     if (!h) {
         sqlite3_reset(s);
@@ -414,15 +419,9 @@ ch_status frontier_take_url(frontier_t *f, int64_t host_id, frontier_url **out)
     *out = NULL;
     sqlite3_stmt *s = stmt(f, S_TAKE_SELECT);
     sqlite3_bind_int64(s, 1, host_id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_DONE) {
-        sqlite3_reset(s);
-        return CH_ERR_NOTFOUND;
-    }
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(s);
-        return CH_ERR_IO;
-    }
+    ch_status st = step_row(s);
+    if (st)
+        return st;
     frontier_url *u = calloc(1, sizeof *u);
     if (!u) {
         sqlite3_reset(s);
@@ -447,7 +446,7 @@ ch_status frontier_take_url(frontier_t *f, int64_t host_id, frontier_url **out)
     }
     s = stmt(f, S_TAKE_MARK);
     sqlite3_bind_int64(s, 1, u->id);
-    ch_status st = step_done(s);
+    st = step_done(s);
     if (!st) {
         s = stmt(f, S_HOST_TAKE);
         sqlite3_bind_int64(s, 1, host_id);
@@ -585,15 +584,9 @@ ch_status frontier_meta_get(frontier_t *f, const char *key, char **out)
     *out = NULL;
     sqlite3_stmt *s = stmt(f, S_META_GET);
     sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_DONE) {
-        sqlite3_reset(s);
-        return CH_ERR_NOTFOUND;
-    }
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(s);
-        return CH_ERR_IO;
-    }
+    ch_status st = step_row(s);
+    if (st)
+        return st;
     if (sqlite3_column_type(s, 0) == SQLITE_NULL) {
         sqlite3_reset(s);
         return CH_ERR_NOTFOUND;

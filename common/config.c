@@ -371,6 +371,19 @@ static ch_status finish_load(load_ctx *lc, int rc, const char *what)
     return CH_OK;
 }
 
+/* finish_load for a config file or string: a value on_entry refused has its message already;
+ * the line inih reports is put in front of it. */
+static ch_status finish_config_load(load_ctx *lc, int rc)
+{
+    ch_status st = finish_load(lc, rc, "config");
+    if (st == CH_ERR_PARSE && lc->err && lc->errlen && rc > 0 && lc->st) {
+        char tmp[256];
+        snprintf(tmp, sizeof tmp, "config line %d: %s", rc, lc->err);
+        snprintf(lc->err, lc->errlen, "%s", tmp);
+    }
+    return st;
+}
+
 ch_status cfg_load(cfg_t *c, const char *path, char *err, size_t errlen)
 {
     if (!c || !path)
@@ -378,15 +391,7 @@ ch_status cfg_load(cfg_t *c, const char *path, char *err, size_t errlen)
     load_ctx lc = {c, CH_OK, 0, err, errlen};
     if (err && errlen)
         err[0] = '\0';
-    int rc = ini_parse(path, on_entry, &lc);
-    ch_status st = finish_load(&lc, rc, "config");
-    if (st == CH_ERR_PARSE && err && rc > 0 && lc.st) {
-        /* on_entry wrote the message; add the line inih reports */
-        char tmp[256];
-        snprintf(tmp, sizeof tmp, "config line %d: %s", rc, err);
-        snprintf(err, errlen, "%s", tmp);
-    }
-    return st;
+    return finish_config_load(&lc, ini_parse(path, on_entry, &lc));
 }
 
 ch_status cfg_load_string(cfg_t *c, const char *text, char *err, size_t errlen)
@@ -396,14 +401,7 @@ ch_status cfg_load_string(cfg_t *c, const char *text, char *err, size_t errlen)
     load_ctx lc = {c, CH_OK, 0, err, errlen};
     if (err && errlen)
         err[0] = '\0';
-    int rc = ini_parse_string(text, on_entry, &lc);
-    ch_status st = finish_load(&lc, rc, "config");
-    if (st == CH_ERR_PARSE && err && rc > 0 && lc.st) {
-        char tmp[256];
-        snprintf(tmp, sizeof tmp, "config line %d: %s", rc, err);
-        snprintf(err, errlen, "%s", tmp);
-    }
-    return st;
+    return finish_config_load(&lc, ini_parse_string(text, on_entry, &lc));
 }
 
 const char *cfg_get(const cfg_t *c, const char *section, const char *key)

@@ -101,8 +101,22 @@ static void test_errors_name_the_problem(void **state)
         assert_non_null(strstr(err, "line 2"));
         cfg_free(c);
     }
+    /* the same from a file: the line and the key named */
+    char path[] = "/tmp/chouette-test-config-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, bad[0], strlen(bad[0])), (ssize_t)strlen(bad[0]));
+    close(fd);
     cfg_t *c = NULL;
     char err[200] = "";
+    assert_int_equal(cfg_new(&c), CH_OK);
+    assert_int_equal(cfg_load(c, path, err, sizeof err), CH_ERR_PARSE);
+    unlink(path);
+    assert_non_null(strstr(err, "line 2"));
+    assert_non_null(strstr(err, "delay_ms"));
+    cfg_free(c);
+    c = NULL;
+    err[0] = '\0';
     assert_int_equal(cfg_new(&c), CH_OK);
     assert_int_equal(cfg_load(c, "/nonexistent/chouette.ini", err, sizeof err), CH_ERR_IO);
     assert_true(strlen(err) > 0);

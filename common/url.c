@@ -28,22 +28,6 @@ static bool is_digit(unsigned char c)
     return c >= '0' && c <= '9';
 }
 
-static int hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static bool is_unreserved(unsigned char c)
-{
-    return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~';
-}
-
 static bool is_sub_delim(unsigned char c)
 {
     return c != '\0' && strchr("!$&'()*+,;=", c) != NULL;
@@ -120,13 +104,13 @@ static ch_status check_host(const char *h, size_t n)
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)h[i];
         if (c == '%') {
-            if (i + 2 >= n || hex_value((unsigned char)h[i + 1]) < 0 ||
-                hex_value((unsigned char)h[i + 2]) < 0)
+            if (i + 2 >= n || url_hex_digit_value((unsigned char)h[i + 1]) < 0 ||
+                url_hex_digit_value((unsigned char)h[i + 2]) < 0)
                 return CH_ERR_PARSE;
             i += 2;
             continue;
         }
-        if (!is_unreserved(c) && !is_sub_delim(c) && c < 0x80)
+        if (!url_is_unreserved(c) && !is_sub_delim(c) && c < 0x80)
             return CH_ERR_PARSE;
     }
     return CH_OK;
@@ -539,7 +523,7 @@ enum comp { COMP_USERINFO, COMP_PATH, COMP_QUERY };
 /* May byte c stay as it is in component comp? (RFC 3986 section 3: userinfo, pchar, query.) */
 static bool allowed_in(enum comp comp, unsigned char c)
 {
-    if (is_unreserved(c) || is_sub_delim(c) || c == ':')
+    if (url_is_unreserved(c) || is_sub_delim(c) || c == ':')
         return true;
     if (comp == COMP_USERINFO)
         return false;
@@ -555,12 +539,12 @@ static ch_status append_normalized(buf_t *b, const char *s, enum comp comp)
     ch_status st = CH_OK;
     for (size_t i = 0; s[i] && !st; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == '%' && hex_value((unsigned char)s[i + 1]) >= 0 &&
-            hex_value((unsigned char)s[i + 2]) >= 0) {
-            c = (unsigned char)(hex_value((unsigned char)s[i + 1]) * 16 +
-                                hex_value((unsigned char)s[i + 2]));
+        if (c == '%' && url_hex_digit_value((unsigned char)s[i + 1]) >= 0 &&
+            url_hex_digit_value((unsigned char)s[i + 2]) >= 0) {
+            c = (unsigned char)(url_hex_digit_value((unsigned char)s[i + 1]) * 16 +
+                                url_hex_digit_value((unsigned char)s[i + 2]));
             i += 2;
-            if (is_unreserved(c)) {
+            if (url_is_unreserved(c)) {
                 st = buf_append_char(b, (char)c);
                 continue;
             }
@@ -656,8 +640,8 @@ static ch_status append_host(buf_t *out, const char *h)
     for (size_t i = 0; h[i] && !st; i++) {
         unsigned char c = (unsigned char)h[i];
         if (c == '%') {
-            c = (unsigned char)(hex_value((unsigned char)h[i + 1]) * 16 +
-                                hex_value((unsigned char)h[i + 2]));
+            c = (unsigned char)(url_hex_digit_value((unsigned char)h[i + 1]) * 16 +
+                                url_hex_digit_value((unsigned char)h[i + 2]));
             i += 2;
         }
         if (c == '\0')

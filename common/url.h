@@ -129,4 +129,24 @@ const char *url_host_parent(const char *host);
 /* True when host is an IP address: dotted-quad IPv4, or IPv6 with or without brackets. */
 bool url_host_is_ip(const char *host);
 
+/* The value of a hexadecimal digit (0-9, a-f, A-F), or -1: for decoding "%xx". */
+static inline int url_hex_digit_value(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* RFC 3986's unreserved characters (ALPHA DIGIT - . _ ~): "%xx" of one of them is the same URL
+ * as the character itself. */
+static inline bool url_is_unreserved(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
+}
+
 #endif

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "common/buf.h"
+#include "common/url.h"
 
 /* Every string the parser keeps (patterns, agent names, sitemaps) lives in one capped arena and
  * is referred to by offset; each is followed by a NUL. */
@@ -65,23 +66,6 @@ static ch_status robots_grow(void **arr, size_t *cap, size_t n, size_t elem)
     return CH_OK;
 }
 
-static int robots_hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static bool robots_is_unreserved(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '.' || c == '_' || c == '~';
-}
-
 /* Write the normalised form of s[0..n) to out, which has room for 3 * n bytes; returns the
  * length written. Both patterns and paths go through this, so they compare alike. */
 static size_t robots_normalise(const char *s, size_t n, char *out)
@@ -90,11 +74,11 @@ static size_t robots_normalise(const char *s, size_t n, char *out)
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '%' && n - i >= 3) {
-            int hi = robots_hexval((unsigned char)s[i + 1]);
-            int lo = robots_hexval((unsigned char)s[i + 2]);
+            int hi = url_hex_digit_value((unsigned char)s[i + 1]);
+            int lo = url_hex_digit_value((unsigned char)s[i + 2]);
             if (hi >= 0 && lo >= 0) {
                 unsigned char v = (unsigned char)(hi * 16 + lo);
-                if (robots_is_unreserved(v)) {
+                if (url_is_unreserved(v)) {
                     out[o++] = (char)v;
                 } else {
                     out[o++] = '%';

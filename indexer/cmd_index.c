@@ -163,16 +163,7 @@ int cmd_index(int argc, char **argv)
         fprintf(stderr, "chouette index: the final commit failed\n");
         goto out;
     }
-    fprintf(stderr,
-            "chouette index: %llu records, %llu pages indexed, %llu removed; skipped: "
-            "%llu not html, %llu not 200, %llu noindex, %llu broken, %llu duplicate, "
-            "%llu too big, %llu of other partitions; %.1f s, %.0f docs/s\n",
-            (unsigned long long)s.records, (unsigned long long)s.indexed,
-            (unsigned long long)s.deleted, (unsigned long long)s.not_html,
-            (unsigned long long)s.not_200, (unsigned long long)s.noindex,
-            (unsigned long long)s.broken, (unsigned long long)s.duplicate,
-            (unsigned long long)s.too_big, (unsigned long long)s.other_partition, s.seconds,
-            s.seconds > 0 ? (double)s.indexed / s.seconds : 0.0);
+    idx_stats_print(stderr, "index", &s);
     if (s.files_failed) {
         fprintf(stderr, "chouette index: %llu WARC file(s) could not be read\n",
                 (unsigned long long)s.files_failed);

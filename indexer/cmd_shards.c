@@ -229,16 +229,7 @@ static int shards_add(const shards_args *a)
         goto out;
     }
     printf("%s\n", shard);
-    fprintf(stderr,
-            "chouette shards: %llu records, %llu pages indexed, %llu removed; skipped: "
-            "%llu not html, %llu not 200, %llu noindex, %llu broken, %llu duplicate, "
-            "%llu too big, %llu of other partitions; %.1f s, %.0f docs/s\n",
-            (unsigned long long)s.records, (unsigned long long)s.indexed,
-            (unsigned long long)s.deleted, (unsigned long long)s.not_html,
-            (unsigned long long)s.not_200, (unsigned long long)s.noindex,
-            (unsigned long long)s.broken, (unsigned long long)s.duplicate,
-            (unsigned long long)s.too_big, (unsigned long long)s.other_partition, s.seconds,
-            s.seconds > 0 ? (double)s.indexed / s.seconds : 0.0);
+    idx_stats_print(stderr, "shards", &s);
     rc = a->dictionary ? rebuild_dictionary(a->dictionary, a->root, "add") : CLI_EXIT_OK;
 out:
     close(lock);

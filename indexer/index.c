@@ -505,6 +505,20 @@ void idx_writer_stats(const idx_writer *w, idx_stats *out)
         memset(out, 0, sizeof *out);
 }
 
+void idx_stats_print(FILE *out, const char *command, const idx_stats *s)
+{
+    fprintf(out,
+            "chouette %s: %llu records, %llu pages indexed, %llu removed; skipped: "
+            "%llu not html, %llu not 200, %llu noindex, %llu broken, %llu duplicate, "
+            "%llu too big, %llu of other partitions; %.1f s, %.0f docs/s\n",
+            command, (unsigned long long)s->records, (unsigned long long)s->indexed,
+            (unsigned long long)s->deleted, (unsigned long long)s->not_html,
+            (unsigned long long)s->not_200, (unsigned long long)s->noindex,
+            (unsigned long long)s->broken, (unsigned long long)s->duplicate,
+            (unsigned long long)s->too_big, (unsigned long long)s->other_partition, s->seconds,
+            s->seconds > 0 ? (double)s->indexed / s->seconds : 0.0);
+}
+
 /* ---- the worker: WARC records -> items ------------------------------------------------------ */
 
 typedef struct {

@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "common/buf.h"
 #include "common/status.h"
@@ -35,10 +36,10 @@ struct flt_classifier; /* filters/classify.h */
 
 /* Value slots (docs/ARCHITECTURE.md). */
 enum {
-    IDX_SLOT_RANK = 0,     /* static rank, sortable double in [0, 1] */
-    IDX_SLOT_DATE = 1,     /* fetch date YYYYMMDDhhmmss */
-    IDX_SLOT_HOST = 2,     /* host, per-site collapse key */
-    IDX_SLOT_DUPKEY = 3,   /* content hash, duplicate collapse key */
+    IDX_SLOT_RANK = 0,   /* static rank, sortable double in [0, 1] */
+    IDX_SLOT_DATE = 1,   /* fetch date YYYYMMDDhhmmss */
+    IDX_SLOT_HOST = 2,   /* host, per-site collapse key */
+    IDX_SLOT_DUPKEY = 3, /* content hash, duplicate collapse key */
     IDX_SLOT_LAST = IDX_SLOT_DUPKEY,
 };
 
@@ -115,6 +116,10 @@ ch_status idx_writer_run(idx_writer *w, const char *const *paths, size_t n,
 
 /* Counters so far. */
 void idx_writer_stats(const idx_writer *w, idx_stats *out);
+
+/* The summary line of an index run, as `chouette index` and `chouette shards add` print it:
+ * "chouette COMMAND: N records, N pages indexed, N removed; skipped: ...; S s, R docs/s". */
+void idx_stats_print(FILE *out, const char *command, const idx_stats *s);
 
 /* Commit and close (NULL accepted). CH_ERR_IO when the final commit failed. */
 ch_status idx_writer_close(idx_writer *w);

@@ -555,6 +555,34 @@ static void test_fold(void **state)
     buf_free(&b);
 }
 
+/* The summary line that `chouette index` and `chouette shards add` print: every counter. */
+static void test_stats_print(void **state)
+{
+    (void)state;
+    idx_stats st = {0};
+    st.records = 12;
+    st.indexed = 8;
+    st.deleted = 1;
+    st.not_html = 2;
+    st.not_200 = 3;
+    st.noindex = 4;
+    st.broken = 5;
+    st.duplicate = 6;
+    st.too_big = 7;
+    st.other_partition = 9;
+    st.seconds = 2.0;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    idx_stats_print(out, "index", &st);
+    fclose(out);
+    assert_string_equal(text, "chouette index: 12 records, 8 pages indexed, 1 removed; skipped: 2 "
+                              "not html, 3 not 200, 4 noindex, 5 broken, 6 duplicate, 7 too big, "
+                              "9 of other partitions; 2.0 s, 4 docs/s\n");
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -564,6 +592,7 @@ int main(void)
         cmocka_unit_test(test_linkgraph_rank_and_anchors),
         cmocka_unit_test(test_fold),
         cmocka_unit_test(test_jobs_same_database),
+        cmocka_unit_test(test_stats_print),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

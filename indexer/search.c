@@ -397,6 +397,20 @@ static ch_status combine_take(xap_query_op op, xap_query **acc, xap_query *q)
     return CH_OK;
 }
 
+/* *q AND_MAYBE the static rank (value slot IDX_SLOT_RANK, in [0, 1]) times weight: among pages
+ * that match alike, the better-linked first; selects and drops nothing. */
+static ch_status and_maybe_static_rank(xap_query **q, double weight)
+{
+    xap_query *vw = NULL, *scaled = NULL;
+    xap_status xs = xap_query_value_weight(IDX_SLOT_RANK, &vw);
+    if (xs == XAP_OK)
+        xs = xap_query_scale_weight(vw, weight, &scaled);
+    xap_query_free(vw);
+    if (xs != XAP_OK)
+        return CH_ERR_NOMEM;
+    return combine_take(XAP_Q_AND_MAYBE, q, scaled);
+}
+
 /* The known-item prior: the query's words looked up in the title field alone (S terms, stemmed
  * as the main parse) and among the URL words (XU terms, exact), ORed, as a weight that selects
  * nothing. Titles and URL words also count in the main field (wdf x5 and x2), but there a long
@@ -554,20 +568,8 @@ static ch_status build_query(idx_searcher *s, const char *fq, const query_langs 
         }
         part = NULL;
     }
-    {
-        xap_query *vw = NULL;
-        if (xap_query_value_weight(0, &vw) != XAP_OK ||
-            xap_query_scale_weight(vw, IDX_RANK_WEIGHT, &part) != XAP_OK) {
-            xap_query_free(vw);
-            st = CH_ERR_NOMEM;
-            goto out;
-        }
-        xap_query_free(vw);
-        st = combine_take(XAP_Q_AND_MAYBE, &q, part);
-        part = NULL;
-        if (st)
-            goto out;
-    }
+    if ((st = and_maybe_static_rank(&q, IDX_RANK_WEIGHT)))
+        goto out;
     *out = q;
     q = NULL;
 out:
@@ -1035,20 +1037,9 @@ static ch_status suggest_once(idx_searcher *s, const char *fq, const char *const
         }
         part = NULL;
     }
-    {
-        xap_query *vw = NULL;
-        if (xap_query_value_weight(0, &vw) != XAP_OK ||
-            xap_query_scale_weight(vw, IDX_RANK_WEIGHT * 4, &part) != XAP_OK) {
-            xap_query_free(vw);
-            st = CH_ERR_NOMEM;
-            goto out;
-        }
-        xap_query_free(vw);
-        st = combine_take(XAP_Q_AND_MAYBE, &q, part);
-        part = NULL;
-        if (st)
-            goto out;
-    }
+    /* a title prefix matches many titles about alike: the static rank weighs more here */
+    if ((st = and_maybe_static_rank(&q, IDX_RANK_WEIGHT * 4)))
+        goto out;
     if (xap_enquire_new(s->db, &enq) != XAP_OK) {
         st = CH_ERR_NOMEM;
         goto out;

@@ -782,9 +782,7 @@ static ch_status add_fd(flt_lists *l, int kind, uint64_t mask, int fd, const cha
 
 /* ---- loading a directory ------------------------------------------------------------------ */
 
-/* Which list kind a file name inside a category folder is; -1 for other files. "domains.N"
- * files are the chunks the GitHub mirror splits the big adult list into. */
-static int file_kind_of(const char *name)
+int flt_list_file_kind(const char *name)
 {
     if (strcmp(name, "domains") == 0)
         return FLT_FILE_DOMAINS;
@@ -816,7 +814,7 @@ static ch_status load_category(flt_lists *l, int parentfd, const char *folder, u
     }
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
-        int kind = file_kind_of(de->d_name);
+        int kind = flt_list_file_kind(de->d_name);
         if (kind < 0)
             continue;
         int ffd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC);

@@ -138,6 +138,11 @@ ch_status flt_lists_new(flt_lists **out);
 /* File kinds understood by flt_lists_add_text(). */
 typedef enum { FLT_FILE_DOMAINS, FLT_FILE_URLS, FLT_FILE_EXPRESSIONS } flt_file_kind;
 
+/* Which list a file of a category folder holds, from its name: "domains" (and "domains.N", the
+ * chunks the GitHub mirror splits the big adult list into), "urls", "expressions"; -1 for any
+ * other file (usage, LICENSE...), which is not a list. */
+int flt_list_file_kind(const char *name);
+
 /* Parse `len` bytes of list text (any bytes; need not be NUL-terminated) of the given kind into
  * `l`, tagging each entry with `mask` (a category mask, FLT_BIT_ALLOWLIST or FLT_BIT_BLOCKLIST).
  * `label` names the source in report messages. Bad lines are counted and skipped. Must not be

@@ -151,20 +151,6 @@ static ch_status copy_line(void *vctx, const char *line, size_t len, size_t line
     return CH_OK;
 }
 
-static int kind_of(const char *name)
-{
-    if (strcmp(name, "domains") == 0)
-        return FLT_FILE_DOMAINS;
-    if (strncmp(name, "domains.", 8) == 0 && name[8] &&
-        strspn(name + 8, "0123456789") == strlen(name + 8))
-        return FLT_FILE_DOMAINS;
-    if (strcmp(name, "urls") == 0)
-        return FLT_FILE_URLS;
-    if (strcmp(name, "expressions") == 0)
-        return FLT_FILE_EXPRESSIONS;
-    return -1;
-}
-
 /* Import one category folder: all files of each kind are appended to one output file. */
 static ch_status import_folder(int srcfd, const char *folder, const char *dst, folder_stats *fs)
 {
@@ -188,7 +174,7 @@ static ch_status import_folder(int srcfd, const char *folder, const char *dst, f
     }
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
-        int kind = kind_of(de->d_name);
+        int kind = flt_list_file_kind(de->d_name);
         if (kind < 0)
             continue;
         int ffd = openat(dirfd(d), de->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -266,7 +252,7 @@ static size_t count_current_domains(const char *dir, const char *folder)
         return 0;
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
-        if (kind_of(de->d_name) != FLT_FILE_DOMAINS)
+        if (flt_list_file_kind(de->d_name) != FLT_FILE_DOMAINS)
             continue;
         int fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC);
         if (fd < 0)

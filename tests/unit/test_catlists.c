@@ -378,6 +378,21 @@ static void test_shipped_lists_load(void **state)
     flt_load_report_free(&rep);
 }
 
+/* File names of a category folder: which are lists, of which kind. */
+static void test_list_file_kind(void **state)
+{
+    (void)state;
+    assert_int_equal(flt_list_file_kind("domains"), FLT_FILE_DOMAINS);
+    assert_int_equal(flt_list_file_kind("domains.7"), FLT_FILE_DOMAINS);
+    assert_int_equal(flt_list_file_kind("domains.123"), FLT_FILE_DOMAINS);
+    assert_int_equal(flt_list_file_kind("urls"), FLT_FILE_URLS);
+    assert_int_equal(flt_list_file_kind("expressions"), FLT_FILE_EXPRESSIONS);
+    static const char *const others[] = {"domains.", "domains.1a", "domains.gz", "domains2",
+                                         "usage",    "LICENSE",    "urls.bak",   ""};
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+        assert_int_equal(flt_list_file_kind(others[i]), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -393,6 +408,7 @@ int main(void)
         cmocka_unit_test(test_category_names_and_ut1_table),
         cmocka_unit_test(test_load_directory_and_local_files),
         cmocka_unit_test(test_shipped_lists_load),
+        cmocka_unit_test(test_list_file_kind),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,6 @@
 #include "common/buf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,4 +123,28 @@ void buf_truncate(buf_t *b, size_t n)
         b->len = n;
         b->data[n] = '\0';
     }
+}
+
+ch_status buf_reserve_array(void *arrp, size_t *cap, size_t need, size_t elem, size_t first_cap)
+{
+    if (need <= *cap)
+        return CH_OK;
+    if (elem == 0)
+        return CH_ERR_ARG;
+    size_t ncap = *cap ? *cap : (first_cap ? first_cap : 1);
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2)
+            return CH_ERR_NOMEM;
+        ncap *= 2;
+    }
+    if (ncap > SIZE_MAX / elem)
+        return CH_ERR_NOMEM;
+    void *arr;
+    memcpy(&arr, arrp, sizeof arr); /* the caller's T *, read without an aliasing cast */
+    void *p = realloc(arr, ncap * elem);
+    if (!p)
+        return CH_ERR_NOMEM;
+    memcpy(arrp, &p, sizeof p);
+    *cap = ncap;
+    return CH_OK;
 }

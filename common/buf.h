@@ -48,4 +48,10 @@ char *buf_steal(buf_t *b, size_t *len);
 /* Shorten the contents to n bytes (n <= len). */
 void buf_truncate(buf_t *b, size_t n);
 
+/* Growable arrays of any element type. Make the malloc'd array whose pointer is at arrp (a
+ * T ** passed as void *) hold at least `need` elements of `elem` bytes: its capacity *cap is
+ * doubled (from first_cap when it is 0) until it does. Contents are kept. CH_ERR_NOMEM when the
+ * allocation fails or the size overflows; the array and *cap are then unchanged. */
+ch_status buf_reserve_array(void *arrp, size_t *cap, size_t need, size_t elem, size_t first_cap);
+
 #endif

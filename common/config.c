@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/buf.h"
 #include "common/url.h"
 
 typedef struct {
@@ -216,14 +217,10 @@ cfg_crawler *cfg_crawler_section_mut(cfg_t *c)
 
 static ch_status add_entry(cfg_t *c, const char *section, const char *key, const char *value)
 {
-    if (c->n_entries == c->cap_entries) {
-        size_t cap = c->cap_entries ? c->cap_entries * 2 : 16;
-        cfg_entry *e = realloc(c->entries, cap * sizeof *e);
-        if (!e)
-            return CH_ERR_NOMEM;
-        c->entries = e;
-        c->cap_entries = cap;
-    }
+    ch_status st =
+        buf_reserve_array(&c->entries, &c->cap_entries, c->n_entries + 1, sizeof *c->entries, 16);
+    if (st)
+        return st;
     cfg_entry *e = &c->entries[c->n_entries];
     e->section = dup_str(section);
     e->key = dup_str(key);

@@ -688,14 +688,10 @@ static ch_status add_mark(warc_reader *r, uint64_t lstart, uint64_t raw)
         r->marks[r->n_marks - 1].raw = raw; /* the previous member gave no bytes */
         return CH_OK;
     }
-    if (r->n_marks == r->cap_marks) {
-        size_t cap = r->cap_marks ? r->cap_marks * 2 : 16;
-        member_mark *p = realloc(r->marks, cap * sizeof *p);
-        if (!p)
-            return CH_ERR_NOMEM;
-        r->marks = p;
-        r->cap_marks = cap;
-    }
+    ch_status st =
+        buf_reserve_array(&r->marks, &r->cap_marks, r->n_marks + 1, sizeof *r->marks, 16);
+    if (st)
+        return st;
     r->marks[r->n_marks++] = (member_mark){lstart, raw};
     return CH_OK;
 }
@@ -711,14 +707,9 @@ static ch_status member_failed(warc_reader *r, const char *why)
         return CH_OK;
     }
     reader_report(r, CH_ERR_PARSE, "%s at offset %llu", why, (unsigned long long)r->member_raw);
-    if (r->n_bad == r->cap_bad) {
-        size_t cap = r->cap_bad ? r->cap_bad * 2 : 8;
-        bad_range *p = realloc(r->bad, cap * sizeof *p);
-        if (!p)
-            return CH_ERR_NOMEM;
-        r->bad = p;
-        r->cap_bad = cap;
-    }
+    ch_status st = buf_reserve_array(&r->bad, &r->cap_bad, r->n_bad + 1, sizeof *r->bad, 8);
+    if (st)
+        return st;
     r->bad[r->n_bad++] = (bad_range){r->member_lstart, end, false};
     return CH_OK;
 }
@@ -1002,16 +993,11 @@ found:
 
 static ch_status field_push(field_vec *v, const char *name, const char *value)
 {
-    if (v->n == v->cap) {
-        if (v->cap >= MAX_FIELDS)
-            return CH_ERR_LIMIT;
-        size_t cap = v->cap ? v->cap * 2 : 32;
-        warc_header *p = realloc(v->v, cap * sizeof *p);
-        if (!p)
-            return CH_ERR_NOMEM;
-        v->v = p;
-        v->cap = cap;
-    }
+    if (v->n >= MAX_FIELDS)
+        return CH_ERR_LIMIT;
+    ch_status st = buf_reserve_array(&v->v, &v->cap, v->n + 1, sizeof *v->v, 32);
+    if (st)
+        return st;
     v->v[v->n++] = (warc_header){name, value};
     return CH_OK;
 }

@@ -51,21 +51,6 @@ struct robots_agent {
 static const char hexdigits[] = "0123456789ABCDEF";
 
 /* Grow an array of elem-sized items so that it holds one more than *n. */
-static ch_status robots_grow(void **arr, size_t *cap, size_t n, size_t elem)
-{
-    if (n < *cap)
-        return CH_OK;
-    size_t ncap = *cap ? *cap * 2 : 16;
-    if (ncap < *cap || ncap > SIZE_MAX / elem)
-        return CH_ERR_NOMEM;
-    void *p = realloc(*arr, ncap * elem);
-    if (!p)
-        return CH_ERR_NOMEM;
-    *arr = p;
-    *cap = ncap;
-    return CH_OK;
-}
-
 /* Write the normalised form of s[0..n) to out, which has room for 3 * n bytes; returns the
  * length written. Both patterns and paths go through this, so they compare alike. */
 static size_t robots_normalise(const char *s, size_t n, char *out)
@@ -212,7 +197,7 @@ static ch_status robots_on_user_agent(robots_parser *ps, const char *v, size_t n
     robots_t *r = ps->r;
     ch_status st;
     if (!ps->in_agents || r->n_groups == 0) {
-        st = robots_grow((void **)&r->groups, &r->cap_groups, r->n_groups, sizeof *r->groups);
+        st = buf_reserve_array(&r->groups, &r->cap_groups, r->n_groups + 1, sizeof *r->groups, 16);
         if (st)
             return st;
         r->groups[r->n_groups++] =
@@ -229,7 +214,7 @@ static ch_status robots_on_user_agent(robots_parser *ps, const char *v, size_t n
     }
     if (k == 0)
         return CH_OK; /* starts a group that names no one */
-    st = robots_grow((void **)&r->agents, &r->cap_agents, r->n_agents, sizeof *r->agents);
+    st = buf_reserve_array(&r->agents, &r->cap_agents, r->n_agents + 1, sizeof *r->agents, 16);
     if (st)
         return st;
     robots_str a = {.len = k};
@@ -250,7 +235,8 @@ static ch_status robots_on_rule(robots_parser *ps, bool allow, const char *v, si
     if (n == 0)
         return CH_OK; /* "Disallow:" with nothing: no rule */
     size_t m = robots_normalise(v, n, ps->scratch);
-    ch_status st = robots_grow((void **)&r->rules, &r->cap_rules, r->n_rules, sizeof *r->rules);
+    ch_status st =
+        buf_reserve_array(&r->rules, &r->cap_rules, r->n_rules + 1, sizeof *r->rules, 16);
     if (st)
         return st;
     robots_rule rule = {.len = m, .allow = allow};
@@ -283,8 +269,8 @@ static ch_status robots_on_sitemap(robots_parser *ps, const char *v, size_t n)
     robots_t *r = ps->r;
     if (r->n_sitemaps >= ROBOTS_MAX_SITEMAPS || !robots_is_absolute_http(v, n))
         return CH_OK;
-    ch_status st =
-        robots_grow((void **)&r->sitemaps, &r->cap_sitemaps, r->n_sitemaps, sizeof *r->sitemaps);
+    ch_status st = buf_reserve_array(&r->sitemaps, &r->cap_sitemaps, r->n_sitemaps + 1,
+                                     sizeof *r->sitemaps, 16);
     if (st)
         return st;
     robots_str s = {.len = n};

@@ -26,6 +26,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "common/buf.h"
+
 /* Internal flag in the domains set: this exact host has url-prefix entries. */
 #define FLT_BIT_URLHOST FLT_BIT(61)
 #define FLT_LOCAL_BITS (FLT_BIT_ALLOWLIST | FLT_BIT_BLOCKLIST)
@@ -566,15 +568,9 @@ static ch_status add_expression(flt_lists *l, const char *src, size_t n, uint64_
         return CH_OK;
     }
     (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* the interpreter is the fallback */
-    if (l->n_exprs == l->exprs_cap) {
-        size_t cap = l->exprs_cap ? l->exprs_cap * 2 : 8;
-        flt_expr *p = realloc(l->exprs, cap * sizeof *p);
-        if (!p) {
-            pcre2_code_free(code);
-            return CH_ERR_NOMEM;
-        }
-        l->exprs = p;
-        l->exprs_cap = cap;
+    if (buf_reserve_array(&l->exprs, &l->exprs_cap, l->n_exprs + 1, sizeof *l->exprs, 8)) {
+        pcre2_code_free(code);
+        return CH_ERR_NOMEM;
     }
     char *copy = strndup(src, n);
     if (!copy) {

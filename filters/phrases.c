@@ -141,24 +141,6 @@ struct flt_phrases_scratch {
     uint32_t *touched_rules;
 };
 
-static ch_status grow(void **ptr, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return CH_OK;
-    size_t ncap = *cap ? *cap : 64;
-    while (ncap < need) {
-        if (ncap > SIZE_MAX / 2 / elem)
-            return CH_ERR_NOMEM;
-        ncap *= 2;
-    }
-    void *n = realloc(*ptr, ncap * elem);
-    if (!n)
-        return CH_ERR_NOMEM;
-    *ptr = n;
-    *cap = ncap;
-    return CH_OK;
-}
-
 ch_status flt_phrases_new(flt_phrases **out)
 {
     *out = NULL;
@@ -166,7 +148,7 @@ ch_status flt_phrases_new(flt_phrases **out)
     if (!p)
         return CH_ERR_NOMEM;
     buf_init(&p->strings, STRINGS_MAX);
-    if (grow((void **)&p->nodes, &p->cap_nodes, 1, sizeof *p->nodes)) {
+    if (buf_reserve_array(&p->nodes, &p->cap_nodes, 1, sizeof *p->nodes, 64)) {
         free(p);
         return CH_ERR_NOMEM;
     }
@@ -337,7 +319,8 @@ static ch_status trie_insert(flt_phrases *p, const char *s, size_t len, uint32_t
         if (ch == NONE) {
             if (p->nnodes >= NODES_MAX)
                 return CH_ERR_LIMIT;
-            ch_status st = grow((void **)&p->nodes, &p->cap_nodes, p->nnodes + 1, sizeof *p->nodes);
+            ch_status st =
+                buf_reserve_array(&p->nodes, &p->cap_nodes, p->nnodes + 1, sizeof *p->nodes, 64);
             if (st)
                 return st;
             ch = (uint32_t)p->nnodes++;
@@ -476,10 +459,10 @@ static ch_status parse_rule(load_ctx *c, const char *s, size_t len)
     if (p->nrules >= FLT_PHRASES_RULES_MAX)
         return CH_ERR_LIMIT;
 
-    ch_status st = grow((void **)&p->rules, &p->cap_rules, p->nrules + 1, sizeof *p->rules);
+    ch_status st = buf_reserve_array(&p->rules, &p->cap_rules, p->nrules + 1, sizeof *p->rules, 64);
     if (!st)
-        st =
-            grow((void **)&p->rule_parts, &p->cap_parts, p->nparts + nparts, sizeof *p->rule_parts);
+        st = buf_reserve_array(&p->rule_parts, &p->cap_parts, p->nparts + nparts,
+                               sizeof *p->rule_parts, 64);
     if (st)
         return st;
     size_t text_off = p->strings.len;

@@ -216,14 +216,10 @@ static ch_status add_entry(flt_querycheck *qc, char kind, char side, const char 
 {
     if (qc->nentries >= 2 * FLT_QC_TERMS_MAX)
         return CH_ERR_LIMIT;
-    if (qc->nentries == qc->cap_entries) {
-        size_t nc = qc->cap_entries ? qc->cap_entries * 2 : 256;
-        qc_entry *e = realloc(qc->entries, nc * sizeof *e);
-        if (!e)
-            return CH_ERR_NOMEM;
-        qc->entries = e;
-        qc->cap_entries = nc;
-    }
+    ch_status st = buf_reserve_array(&qc->entries, &qc->cap_entries, qc->nentries + 1,
+                                     sizeof *qc->entries, 256);
+    if (st)
+        return st;
     char *key = malloc(len + 3);
     if (!key)
         return CH_ERR_NOMEM;

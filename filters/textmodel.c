@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/text.h"
 
 #define BIAS_FEATURE "__bias__"
@@ -104,29 +105,16 @@ static ch_status intern(flt_textmodel *m, const char *word, size_t n, uint32_t *
     }
     if (m->nfeatures >= FLT_TEXTMODEL_FEATURES_MAX)
         return CH_ERR_LIMIT;
-    if ((m->nfeatures + 1) * 2 > m->nslots) {
-        ch_status st = grow_slots(m);
-        if (st)
-            return st;
-    }
-    if (m->nfeatures == m->features_cap) {
-        size_t cap = m->features_cap ? m->features_cap * 2 : 256;
-        feature *p = realloc(m->features, cap * sizeof *p);
-        if (!p)
-            return CH_ERR_NOMEM;
-        m->features = p;
-        m->features_cap = cap;
-    }
-    if (m->pool_len + n + 1 > m->pool_cap) {
-        size_t cap = m->pool_cap ? m->pool_cap * 2 : 4096;
-        while (cap < m->pool_len + n + 1)
-            cap *= 2;
-        char *p = realloc(m->pool, cap);
-        if (!p)
-            return CH_ERR_NOMEM;
-        m->pool = p;
-        m->pool_cap = cap;
-    }
+    ch_status st = CH_OK;
+    if ((m->nfeatures + 1) * 2 > m->nslots)
+        st = grow_slots(m);
+    if (!st)
+        st = buf_reserve_array(&m->features, &m->features_cap, m->nfeatures + 1,
+                               sizeof *m->features, 256);
+    if (!st) /* the words, NUL-terminated one after the other */
+        st = buf_reserve_array(&m->pool, &m->pool_cap, m->pool_len + n + 1, 1, 4096);
+    if (st)
+        return st;
     memcpy(m->pool + m->pool_len, word, n);
     m->pool[m->pool_len + n] = '\0';
     feature *ft = &m->features[m->nfeatures];
@@ -222,15 +210,9 @@ static ch_status parse_line(flt_textmodel *m, char *line, raw_entry **raws, size
         snprintf(msg, msglen, "%s", st == CH_ERR_LIMIT ? "too many features" : ch_status_str(st));
         return st;
     }
-    if (*nraws == *raws_cap) {
-        size_t cap = *raws_cap ? *raws_cap * 2 : 1024;
-        raw_entry *p = realloc(*raws, cap * sizeof *p);
-        if (!p) {
-            snprintf(msg, msglen, "out of memory");
-            return CH_ERR_NOMEM;
-        }
-        *raws = p;
-        *raws_cap = cap;
+    if (buf_reserve_array(raws, raws_cap, *nraws + 1, sizeof **raws, 1024)) {
+        snprintf(msg, msglen, "out of memory");
+        return CH_ERR_NOMEM;
     }
     (*raws)[(*nraws)++] = (raw_entry){.feature = idx, .cat = (uint8_t)cat, .weight = (float)w};
     return CH_OK;

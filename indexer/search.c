@@ -628,14 +628,8 @@ static char *make_snippet(const char *text, size_t len, const qwords *qw)
         for (size_t k = 0; k < qw->n; k++) {
             if (!word_matches(fw, fl, qw->w[k]))
                 continue;
-            if (nm == cap) {
-                size_t nc = cap ? cap * 2 : 32;
-                match *t = realloc(m, nc * sizeof *m);
-                if (!t)
-                    goto done;
-                m = t;
-                cap = nc;
-            }
+            if (buf_reserve_array(&m, &cap, nm + 1, sizeof *m, 32))
+                goto done;
             m[nm++] = (match){ws, wl, k};
             break;
         }

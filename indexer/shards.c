@@ -16,6 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/buf.h"
+
 extern char **environ;
 
 #define SHARDS_ERRMSG_MAX 4096u /* bytes of xapian-compact's stderr kept for a message */
@@ -180,15 +182,9 @@ ch_status shards_stub_parse(const char *text, size_t len, const char *base_dir, 
             st = CH_ERR_LIMIT;
             goto out;
         }
-        if (count == alloc) {
-            size_t na = alloc ? alloc * 2 : 8;
-            shards_entry *nv = realloc(v, na * sizeof *nv);
-            if (!nv) {
-                st = CH_ERR_NOMEM;
-                goto out;
-            }
-            v = nv;
-            alloc = na;
+        if (buf_reserve_array(&v, &alloc, count + 1, sizeof *v, 8)) {
+            st = CH_ERR_NOMEM;
+            goto out;
         }
         memset(&v[count], 0, sizeof v[count]);
         st = parse_line(s, le, base_dir, &v[count]);

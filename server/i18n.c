@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/buf.h"
 #include "server/escape.h"
 
 const char *const srv_langs[SRV_LANG_COUNT] = {"fr", "en"};
@@ -111,15 +112,9 @@ static int on_entry(void *user, const char *section, const char *name, const cha
             return 1;
         }
     }
-    if (t->n == t->cap) {
-        size_t ncap = t->cap ? t->cap * 2 : 64;
-        i18n_entry *ne = realloc(t->e, ncap * sizeof *ne);
-        if (!ne) {
-            t->st = CH_ERR_NOMEM;
-            return 0;
-        }
-        t->e = ne;
-        t->cap = ncap;
+    if (buf_reserve_array(&t->e, &t->cap, t->n + 1, sizeof *t->e, 64)) {
+        t->st = CH_ERR_NOMEM;
+        return 0;
     }
     char *k = strdup(name), *v = strdup(value);
     if (!k || !v) {

@@ -82,6 +82,40 @@ static void test_steal_hands_over_memory(void **state)
     free(s);
 }
 
+/* Growable arrays: capacity doubled from the first size, contents kept, no change on failure. */
+static void test_reserve_array(void **state)
+{
+    (void)state;
+    uint32_t *v = NULL;
+    size_t cap = 0;
+    assert_int_equal(buf_reserve_array(&v, &cap, 0, sizeof *v, 4), CH_OK);
+    assert_null(v);
+    assert_int_equal(cap, 0);
+    for (uint32_t i = 0; i < 1000; i++) {
+        assert_int_equal(buf_reserve_array(&v, &cap, i + 1, sizeof *v, 4), CH_OK);
+        assert_true(cap >= i + 1);
+        v[i] = i * 7;
+    }
+    assert_int_equal(cap, 1024); /* 4, 8, ..., 1024 */
+    for (uint32_t i = 0; i < 1000; i++)
+        assert_int_equal(v[i], i * 7);
+    uint32_t *before = v;
+    assert_int_equal(buf_reserve_array(&v, &cap, 1000, sizeof *v, 4), CH_OK); /* fits: no move */
+    assert_ptr_equal(v, before);
+    assert_int_equal(buf_reserve_array(&v, &cap, 5000, sizeof *v, 4),
+                     CH_OK); /* several doublings */
+    assert_int_equal(cap, 8192);
+    assert_int_equal(v[999], 999 * 7);
+    /* a size that overflows: refused, array and capacity unchanged */
+    before = v;
+    assert_int_equal(buf_reserve_array(&v, &cap, SIZE_MAX / 2, sizeof *v, 4), CH_ERR_NOMEM);
+    assert_ptr_equal(v, before);
+    assert_int_equal(cap, 8192);
+    assert_int_equal(buf_reserve_array(&v, &cap, SIZE_MAX, 1, 4), CH_ERR_NOMEM);
+    assert_int_equal(cap, 8192);
+    free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -90,6 +124,7 @@ int main(void)
         cmocka_unit_test(test_appendf_and_growth),
         cmocka_unit_test(test_huge_append_does_not_overflow),
         cmocka_unit_test(test_steal_hands_over_memory),
+        cmocka_unit_test(test_reserve_array),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

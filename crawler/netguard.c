@@ -2,32 +2,21 @@
 #include "crawler/netguard.h"
 
 #include <arpa/inet.h>
-#include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/netaddr.h"
+
 struct netguard {
-    netguard_cidr *allow;
+    netaddr_cidr *allow;
     size_t n_allow;
 };
 
-/* True when the first prefix bits of a and b agree. */
-static bool prefix_match(const uint8_t *a, const uint8_t *b, int prefix)
-{
-    int full = prefix / 8, rest = prefix % 8;
-    if (memcmp(a, b, (size_t)full) != 0)
-        return false;
-    if (rest == 0)
-        return true;
-    uint8_t mask = (uint8_t)(0xFF << (8 - rest));
-    return (a[full] & mask) == (b[full] & mask);
-}
-
-static bool in4(const uint8_t *a, uint8_t b0, uint8_t b1, uint8_t b2, uint8_t b3, int prefix)
+static bool in4(const uint8_t *a, uint8_t b0, uint8_t b1, uint8_t b2, uint8_t b3, unsigned prefix)
 {
     const uint8_t net[4] = {b0, b1, b2, b3};
-    return prefix_match(a, net, prefix);
+    return netaddr_prefix_equal(a, net, prefix);
 }
 
 static netguard_class classify4(const uint8_t *a)
@@ -171,52 +160,6 @@ const char *netguard_class_name(netguard_class c)
     return "invalid";
 }
 
-ch_status netguard_parse_cidr(const char *s, netguard_cidr *out)
-{
-    memset(out, 0, sizeof *out);
-    if (!s)
-        return CH_ERR_PARSE;
-    char host[64];
-    const char *slash = strchr(s, '/');
-    size_t hl = slash ? (size_t)(slash - s) : strlen(s);
-    if (hl == 0 || hl >= sizeof host)
-        return CH_ERR_PARSE;
-    memcpy(host, s, hl);
-    host[hl] = '\0';
-    netguard_cidr c = {0};
-    if (inet_pton(AF_INET, host, c.addr) == 1) {
-        c.family = AF_INET;
-        c.prefix = 32;
-    } else if (inet_pton(AF_INET6, host, c.addr) == 1) {
-        c.family = AF_INET6;
-        c.prefix = 128;
-    } else {
-        return CH_ERR_PARSE;
-    }
-    if (slash) {
-        const char *p = slash + 1;
-        if (*p < '0' || *p > '9')
-            return CH_ERR_PARSE;
-        char *end = NULL;
-        errno = 0;
-        long v = strtol(p, &end, 10);
-        if (errno || *end != '\0' || v < 0 || v > c.prefix)
-            return CH_ERR_PARSE;
-        c.prefix = (int)v;
-    }
-    /* clear host bits */
-    int bytes = c.family == AF_INET ? 4 : 16;
-    for (int i = 0; i < bytes; i++) {
-        int keep = c.prefix - i * 8;
-        if (keep <= 0)
-            c.addr[i] = 0;
-        else if (keep < 8)
-            c.addr[i] &= (uint8_t)(0xFF << (8 - keep));
-    }
-    *out = c;
-    return CH_OK;
-}
-
 ch_status netguard_new(netguard_t **out)
 {
     *out = calloc(1, sizeof **out);
@@ -225,12 +168,12 @@ ch_status netguard_new(netguard_t **out)
 
 ch_status netguard_allow(netguard_t *g, const char *cidr)
 {
-    netguard_cidr c;
+    netaddr_cidr c;
     if (!g)
         return CH_ERR_ARG;
-    if (netguard_parse_cidr(cidr, &c))
+    if (netaddr_parse_cidr(cidr, &c))
         return CH_ERR_PARSE;
-    netguard_cidr *a = realloc(g->allow, (g->n_allow + 1) * sizeof *a);
+    netaddr_cidr *a = realloc(g->allow, (g->n_allow + 1) * sizeof *a);
     if (!a)
         return CH_ERR_NOMEM;
     g->allow = a;
@@ -249,8 +192,7 @@ void netguard_free(netguard_t *g)
 static bool in_allow_list(const netguard_t *g, int family, const uint8_t *addr)
 {
     for (size_t i = 0; i < g->n_allow; i++)
-        if (g->allow[i].family == family &&
-            prefix_match(addr, g->allow[i].addr, g->allow[i].prefix))
+        if (netaddr_cidr_contains(&g->allow[i], family, addr))
             return true;
     return false;
 }

@@ -41,19 +41,7 @@ typedef enum {
     NETGUARD_INVALID,       /* not an IPv4 or IPv6 socket address */
 } netguard_class;
 
-/* A network: family AF_INET or AF_INET6, the address (4 or 16 bytes used) with host bits
- * cleared, and the prefix length. */
-typedef struct {
-    int family;
-    uint8_t addr[16];
-    int prefix;
-} netguard_cidr;
-
 typedef struct netguard netguard_t;
-
-/* Parse "a.b.c.d/n", "v6addr/n" or a bare address (a /32 or /128). Host bits are cleared
- * ("10.1.2.3/8" is 10.0.0.0/8). CH_ERR_PARSE on anything else; *out is zeroed then. */
-ch_status netguard_parse_cidr(const char *s, netguard_cidr *out);
 
 /* Classify a raw address: family AF_INET (4 bytes at addr) or AF_INET6 (16 bytes). */
 netguard_class netguard_classify_raw(int family, const uint8_t *addr);
@@ -68,7 +56,7 @@ const char *netguard_class_name(netguard_class c);
  * (CH_ERR_NOMEM). */
 ch_status netguard_new(netguard_t **out);
 
-/* Also allow the addresses of a CIDR (see netguard_parse_cidr). CH_ERR_PARSE, CH_ERR_NOMEM. */
+/* Also allow the addresses of a CIDR (netaddr_parse_cidr's syntax). CH_ERR_PARSE, CH_ERR_NOMEM. */
 ch_status netguard_allow(netguard_t *g, const char *cidr);
 
 /* Free a guard; NULL is allowed. */

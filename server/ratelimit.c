@@ -119,47 +119,13 @@ static size_t address_bytes(const struct sockaddr *sa, unsigned char out[9])
     return 0;
 }
 
-bool srv_rl_net_parse(const char *s, srv_rl_net *out)
+bool srv_rl_net_match(const netaddr_cidr *nets, size_t n, const struct sockaddr *sa)
 {
-    char host[64];
-    const char *slash = strchr(s, '/');
-    size_t n = slash ? (size_t)(slash - s) : strlen(s);
-    if (n == 0 || n >= sizeof host)
-        return false;
-    memcpy(host, s, n);
-    host[n] = '\0';
-    memset(out, 0, sizeof *out);
-    if (inet_pton(AF_INET, host, out->addr) == 1)
-        out->family = AF_INET;
-    else if (inet_pton(AF_INET6, host, out->addr) == 1)
-        out->family = AF_INET6;
-    else
-        return false;
-    long max = out->family == AF_INET ? 32 : 128, bits = max;
-    if (slash && !cli_parse_long(slash + 1, 0, max, &bits))
-        return false;
-    out->prefix = (unsigned)bits;
-    return true;
-}
-
-static bool prefix_equal(const unsigned char *a, const unsigned char *b, unsigned bits)
-{
-    unsigned whole = bits / 8, rest = bits % 8;
-    if (memcmp(a, b, whole) != 0)
-        return false;
-    if (rest == 0)
-        return true;
-    unsigned char mask = (unsigned char)(0xffu << (8 - rest));
-    return (a[whole] & mask) == (b[whole] & mask);
-}
-
-bool srv_rl_net_match(const srv_rl_net *nets, size_t n, const struct sockaddr *sa)
-{
-    const unsigned char *v4 = NULL, *v6 = NULL;
+    const uint8_t *v4 = NULL, *v6 = NULL;
     if (!sa)
         return false;
     if (sa->sa_family == AF_INET) {
-        v4 = (const unsigned char *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+        v4 = (const uint8_t *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr;
     } else if (sa->sa_family == AF_INET6) {
         const struct in6_addr *a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
         if (IN6_IS_ADDR_V4MAPPED(a))
@@ -167,12 +133,10 @@ bool srv_rl_net_match(const srv_rl_net *nets, size_t n, const struct sockaddr *s
         else
             v6 = a->s6_addr;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (nets[i].family == AF_INET && v4 && prefix_equal(nets[i].addr, v4, nets[i].prefix))
+    for (size_t i = 0; i < n; i++)
+        if ((v4 && netaddr_cidr_contains(&nets[i], AF_INET, v4)) ||
+            (v6 && netaddr_cidr_contains(&nets[i], AF_INET6, v6)))
             return true;
-        if (nets[i].family == AF_INET6 && v6 && prefix_equal(nets[i].addr, v6, nets[i].prefix))
-            return true;
-    }
     return false;
 }
 
@@ -244,15 +208,15 @@ void srv_rl_config_defaults(srv_rl_config *rc)
      * request from it without one (a local tool, a proxy not configured to send it) is
      * never limited rather than all visitors sharing one bucket */
     static const char *const loopback[] = {"127.0.0.0/8", "::1"};
-    for (size_t i = 0; i < 2; i++) {
-        srv_rl_net_parse(loopback[i], &rc->exempt[rc->n_exempt++]);
-        srv_rl_net_parse(loopback[i], &rc->proxies[rc->n_proxies++]);
+    for (size_t i = 0; i < 2; i++) { /* constants: they parse */
+        (void)netaddr_parse_cidr(loopback[i], &rc->exempt[rc->n_exempt++]);
+        (void)netaddr_parse_cidr(loopback[i], &rc->proxies[rc->n_proxies++]);
     }
 }
 
 /* Every network of the (repeatable, comma- or blank-separated) key into nets, replacing the
  * defaults when the key is present; "none" stands for no network. */
-static bool read_nets(const cfg_t *c, const char *key, srv_rl_net *nets, size_t *n)
+static bool read_nets(const cfg_t *c, const char *key, netaddr_cidr *nets, size_t *n)
 {
     if (cfg_count(c, "serve", key) > 0)
         *n = 0;
@@ -274,7 +238,7 @@ static bool read_nets(const cfg_t *c, const char *key, srv_rl_net *nets, size_t 
             p += len;
             if (strcmp(tok, "none") == 0)
                 continue;
-            if (!srv_rl_net_parse(tok, &nets[*n]))
+            if (netaddr_parse_cidr(tok, &nets[*n]) != CH_OK)
                 return false;
             (*n)++;
         }

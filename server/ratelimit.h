@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "common/config.h"
+#include "common/netaddr.h"
 #include "common/status.h"
 
 /* Named limits and defaults (docs/API.md, etc/chouette.ini). */
@@ -31,20 +32,13 @@
 #define SRV_RL_LOCKS 64u            /* mutexes striped over the sets */
 #define SRV_RL_SECRET_LIFETIME_MS (24ull * 3600ull * 1000ull) /* the secret changes daily */
 
-/* A network in CIDR notation: family AF_INET (4 bytes used) or AF_INET6 (16). */
-typedef struct {
-    int family;
-    unsigned char addr[16];
-    unsigned prefix; /* bits */
-} srv_rl_net;
-
 typedef struct {
     unsigned rate;     /* tokens per second; 0: the limiter is off */
     unsigned burst;    /* bucket size (>= 1 when rate > 0) */
     size_t table_size; /* entries; rounded up to a power of two, at least SRV_RL_MIN_TABLE */
-    srv_rl_net exempt[SRV_RL_MAX_NETS]; /* clients never limited (a school's NAT) */
+    netaddr_cidr exempt[SRV_RL_MAX_NETS]; /* clients never limited (a school's NAT) */
     size_t n_exempt;
-    srv_rl_net proxies[SRV_RL_MAX_NETS]; /* peers whose X-Forwarded-For names the client */
+    netaddr_cidr proxies[SRV_RL_MAX_NETS]; /* peers whose X-Forwarded-For names the client */
     size_t n_proxies;
 } srv_rl_config;
 
@@ -60,13 +54,9 @@ void srv_rl_config_defaults(srv_rl_config *rc);
  * a bad value; rc is then left with the defaults. */
 ch_status srv_rl_config_from_cfg(srv_rl_config *rc, const cfg_t *c, char *err, size_t errlen);
 
-/* Parse "10.0.0.0/8", "192.0.2.7", "fd00::/8" or "::1" into *out. False when malformed
- * (prefix longer than the address, junk). */
-bool srv_rl_net_parse(const char *s, srv_rl_net *out);
-
 /* True when sa (AF_INET or AF_INET6; IPv4-mapped IPv6 matches IPv4 networks) is in one of
  * the n networks. */
-bool srv_rl_net_match(const srv_rl_net *nets, size_t n, const struct sockaddr *sa);
+bool srv_rl_net_match(const netaddr_cidr *nets, size_t n, const struct sockaddr *sa);
 
 /* A limiter for rc (copied), its secret drawn now (now_ms: a monotonic clock in
  * milliseconds, the same the caller passes to srv_ratelimit_check). With rc->rate == 0, *out

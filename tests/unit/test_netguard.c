@@ -77,37 +77,6 @@ static void test_classify_table(void **state)
     }
 }
 
-static void test_parse_cidr(void **state)
-{
-    (void)state;
-    netguard_cidr c;
-    assert_int_equal(netguard_parse_cidr("10.1.2.3/8", &c), CH_OK);
-    assert_int_equal(c.family, AF_INET);
-    assert_int_equal(c.prefix, 8);
-    assert_int_equal(c.addr[0], 10);
-    assert_int_equal(c.addr[1], 0); /* host bits cleared */
-    assert_int_equal(netguard_parse_cidr("192.168.1.1", &c), CH_OK);
-    assert_int_equal(c.prefix, 32);
-    assert_int_equal(netguard_parse_cidr("fd00::/8", &c), CH_OK);
-    assert_int_equal(c.family, AF_INET6);
-    assert_int_equal(c.prefix, 8);
-    assert_int_equal(netguard_parse_cidr("::1", &c), CH_OK);
-    assert_int_equal(c.prefix, 128);
-    assert_int_equal(netguard_parse_cidr("10.0.0.0/12", &c), CH_OK);
-    assert_int_equal(netguard_parse_cidr("172.31.0.0/12", &c), CH_OK);
-    assert_int_equal(c.addr[1], 16);
-
-    const char *bad[] = {"",         "10.0.0.0/33", "10.0.0.0/",     "10.0.0.0/-1", "10.0.0.0/8x",
-                         "::/129",   "300.0.0.1",   "example.org/8", "/8",          "10.0.0.0/+8",
-                         "1.2.3/24", NULL};
-    for (size_t i = 0; bad[i]; i++) {
-        if (netguard_parse_cidr(bad[i], &c) != CH_ERR_PARSE)
-            fail_msg("'%s' should not parse", bad[i]);
-        assert_int_equal(c.family, 0);
-    }
-    assert_int_equal(netguard_parse_cidr(NULL, &c), CH_ERR_PARSE);
-}
-
 static void test_allow_list(void **state)
 {
     (void)state;
@@ -159,7 +128,6 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_classify_table),
-        cmocka_unit_test(test_parse_cidr),
         cmocka_unit_test(test_allow_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

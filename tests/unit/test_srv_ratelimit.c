@@ -236,11 +236,11 @@ static void test_ipv6_by_prefix(void **state)
 static void test_networks(void **state)
 {
     (void)state;
-    srv_rl_net n[4];
-    assert_true(srv_rl_net_parse("10.0.0.0/8", &n[0]));
-    assert_true(srv_rl_net_parse("192.0.2.7", &n[1]));
-    assert_true(srv_rl_net_parse("fd00::/8", &n[2]));
-    assert_true(srv_rl_net_parse("172.16.0.0/12", &n[3]));
+    netaddr_cidr n[4];
+    assert_int_equal(netaddr_parse_cidr("10.0.0.0/8", &n[0]), CH_OK);
+    assert_int_equal(netaddr_parse_cidr("192.0.2.7", &n[1]), CH_OK);
+    assert_int_equal(netaddr_parse_cidr("fd00::/8", &n[2]), CH_OK);
+    assert_int_equal(netaddr_parse_cidr("172.16.0.0/12", &n[3]), CH_OK);
     assert_int_equal(n[1].prefix, 32);
     struct sockaddr_storage in1 = v4("10.200.3.4"), in2 = v4("192.0.2.7"), in3 = v6("fd12::1"),
                             in4 = v6("::ffff:10.1.1.1"), in5 = v4("172.31.255.255"),
@@ -255,15 +255,15 @@ static void test_networks(void **state)
     assert_false(srv_rl_net_match(n, 4, SA(out2)));
     assert_false(srv_rl_net_match(n, 4, SA(out3)));
     assert_false(srv_rl_net_match(n, 4, SA(out4)));
-    srv_rl_net bad;
-    assert_false(srv_rl_net_parse("10.0.0.0/33", &bad));
-    assert_false(srv_rl_net_parse("::/129", &bad));
-    assert_false(srv_rl_net_parse("10.0.0/8", &bad));
-    assert_false(srv_rl_net_parse("10.0.0.0/", &bad));
-    assert_false(srv_rl_net_parse("10.0.0.0/8x", &bad));
-    assert_false(srv_rl_net_parse("", &bad));
-    assert_false(srv_rl_net_parse("example.fr", &bad));
-    assert_true(srv_rl_net_parse("0.0.0.0/0", &bad)); /* everything */
+    netaddr_cidr bad;
+    assert_int_equal(netaddr_parse_cidr("10.0.0.0/33", &bad), CH_ERR_PARSE);
+    assert_int_equal(netaddr_parse_cidr("::/129", &bad), CH_ERR_PARSE);
+    assert_int_equal(netaddr_parse_cidr("10.0.0/8", &bad), CH_ERR_PARSE);
+    assert_int_equal(netaddr_parse_cidr("10.0.0.0/", &bad), CH_ERR_PARSE);
+    assert_int_equal(netaddr_parse_cidr("10.0.0.0/8x", &bad), CH_ERR_PARSE);
+    assert_int_equal(netaddr_parse_cidr("", &bad), CH_ERR_PARSE);
+    assert_int_equal(netaddr_parse_cidr("example.fr", &bad), CH_ERR_PARSE);
+    assert_int_equal(netaddr_parse_cidr("0.0.0.0/0", &bad), CH_OK); /* everything */
     assert_true(srv_rl_net_match(&bad, 1, SA(out1)));
 }
 
@@ -275,8 +275,8 @@ static void test_exempt_networks_never_limited(void **state)
     rc.rate = 1;
     rc.burst = 1;
     rc.n_exempt = 0;
-    assert_true(srv_rl_net_parse("192.0.2.0/24", &rc.exempt[rc.n_exempt++]));
-    assert_true(srv_rl_net_parse("2001:db8::/32", &rc.exempt[rc.n_exempt++]));
+    assert_int_equal(netaddr_parse_cidr("192.0.2.0/24", &rc.exempt[rc.n_exempt++]), CH_OK);
+    assert_int_equal(netaddr_parse_cidr("2001:db8::/32", &rc.exempt[rc.n_exempt++]), CH_OK);
     srv_ratelimit *rl = NULL;
     assert_int_equal(srv_ratelimit_new(&rc, 0, &rl), CH_OK);
     struct sockaddr_storage nat = v4("192.0.2.200"), nat6 = v6("2001:db8:5::1"),
@@ -303,8 +303,8 @@ static void test_forwarded_for_from_trusted_proxy_only(void **state)
     srv_rl_config rc;
     srv_rl_config_defaults(&rc);
     rc.n_proxies = 0;
-    assert_true(srv_rl_net_parse("127.0.0.1", &rc.proxies[rc.n_proxies++]));
-    assert_true(srv_rl_net_parse("10.9.0.0/16", &rc.proxies[rc.n_proxies++]));
+    assert_int_equal(netaddr_parse_cidr("127.0.0.1", &rc.proxies[rc.n_proxies++]), CH_OK);
+    assert_int_equal(netaddr_parse_cidr("10.9.0.0/16", &rc.proxies[rc.n_proxies++]), CH_OK);
     srv_ratelimit *rl = NULL;
     assert_int_equal(srv_ratelimit_new(&rc, 0, &rl), CH_OK);
     struct sockaddr_storage proxy = v4("127.0.0.1"), stranger = v4("198.51.100.1"), out;

@@ -1,0 +1,77 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include "common/netaddr.h"
+
+static void test_parse_cidr(void **state)
+{
+    (void)state;
+    netaddr_cidr c;
+    assert_int_equal(netaddr_parse_cidr("10.1.2.3/8", &c), CH_OK);
+    assert_int_equal(c.family, AF_INET);
+    assert_int_equal(c.prefix, 8);
+    assert_int_equal(c.addr[0], 10);
+    assert_int_equal(c.addr[1], 0); /* host bits cleared */
+    assert_int_equal(netaddr_parse_cidr("192.168.1.1", &c), CH_OK);
+    assert_int_equal(c.prefix, 32);
+    assert_int_equal(netaddr_parse_cidr("fd00::/8", &c), CH_OK);
+    assert_int_equal(c.family, AF_INET6);
+    assert_int_equal(c.prefix, 8);
+    assert_int_equal(netaddr_parse_cidr("::1", &c), CH_OK);
+    assert_int_equal(c.prefix, 128);
+    assert_int_equal(netaddr_parse_cidr("10.0.0.0/12", &c), CH_OK);
+    assert_int_equal(netaddr_parse_cidr("172.31.0.0/12", &c), CH_OK);
+    assert_int_equal(c.addr[1], 16);
+
+    const char *bad[] = {"",         "10.0.0.0/33", "10.0.0.0/",     "10.0.0.0/-1", "10.0.0.0/8x",
+                         "::/129",   "300.0.0.1",   "example.org/8", "/8",          "10.0.0.0/+8",
+                         "1.2.3/24", "10.0.0.0/ 8", "10.0.0.0/1000", NULL};
+    for (size_t i = 0; bad[i]; i++) {
+        if (netaddr_parse_cidr(bad[i], &c) != CH_ERR_PARSE)
+            fail_msg("'%s' should not parse", bad[i]);
+        assert_int_equal(c.family, 0);
+    }
+    assert_int_equal(netaddr_parse_cidr(NULL, &c), CH_ERR_PARSE);
+}
+
+/* Membership: the family must agree, then the prefix bits; /0 holds every address of its
+ * family. */
+static void test_contains(void **state)
+{
+    (void)state;
+    netaddr_cidr net;
+    uint8_t a4[4], a6[16];
+    assert_int_equal(netaddr_parse_cidr("172.16.0.0/12", &net), CH_OK);
+    assert_int_equal(inet_pton(AF_INET, "172.31.255.254", a4), 1);
+    assert_true(netaddr_cidr_contains(&net, AF_INET, a4));
+    assert_int_equal(inet_pton(AF_INET, "172.32.0.1", a4), 1);
+    assert_false(netaddr_cidr_contains(&net, AF_INET, a4));
+    assert_int_equal(inet_pton(AF_INET6, "::ffff:172.16.0.1", a6), 1);
+    assert_false(netaddr_cidr_contains(&net, AF_INET6, a6)); /* other family */
+    assert_int_equal(netaddr_parse_cidr("fd00::/8", &net), CH_OK);
+    assert_int_equal(inet_pton(AF_INET6, "fdff:1::2", a6), 1);
+    assert_true(netaddr_cidr_contains(&net, AF_INET6, a6));
+    assert_int_equal(inet_pton(AF_INET6, "fe80::1", a6), 1);
+    assert_false(netaddr_cidr_contains(&net, AF_INET6, a6));
+    assert_int_equal(netaddr_parse_cidr("0.0.0.0/0", &net), CH_OK);
+    assert_true(netaddr_cidr_contains(&net, AF_INET, a4));
+    assert_int_equal(netaddr_parse_cidr("192.0.2.7", &net), CH_OK); /* a bare address: /32 */
+    assert_int_equal(inet_pton(AF_INET, "192.0.2.7", a4), 1);
+    assert_true(netaddr_cidr_contains(&net, AF_INET, a4));
+    assert_int_equal(inet_pton(AF_INET, "192.0.2.8", a4), 1);
+    assert_false(netaddr_cidr_contains(&net, AF_INET, a4));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_cidr),
+        cmocka_unit_test(test_contains),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,11 @@
 #define STRINGS_MAX (256u << 20) /* bytes of rule texts kept for reasons */
 #define NODES_MAX (64u << 20)    /* trie states */
 #define PATH_MAX_LEN 4096
+/* States this close to the root get a complete 256-entry transition row (failures resolved at
+ * compile time): the scan spends most of its steps there, and a row is one load instead of
+ * a search per failure link. At most DENSE_MAX_ROWS rows (1 KiB each). */
+#define DENSE_DEPTH 4
+#define DENSE_MAX_ROWS 8192u
 
 /* ---- the e2guardian -> canonical category table ------------------------------------------ */
 
@@ -131,6 +137,8 @@ struct flt_phrases {
     uint32_t *out_link;    /* nearest terminal state on the failure chain, or NONE */
     uint32_t *node_rules0; /* nnodes + 1: rules using a node as a part */
     uint32_t *node_rules;
+    uint32_t *dense_of; /* per state: its row in dense, or NONE; the root's is row 0 */
+    uint32_t *dense;    /* rows of 256 next states */
 };
 
 struct flt_phrases_scratch {
@@ -173,6 +181,8 @@ void flt_phrases_free(flt_phrases *p)
     free(p->out_link);
     free(p->node_rules0);
     free(p->node_rules);
+    free(p->dense_of);
+    free(p->dense);
     free(p);
 }
 
@@ -721,6 +731,13 @@ static uint32_t go(const flt_phrases *p, uint32_t s, unsigned char c)
     if (s == 0)
         return p->root_next[c]; /* 0 (the root) when no phrase starts with c */
     uint32_t lo = p->edge_start[s], hi = p->edge_start[s + 1];
+    if (hi - lo <= 8) { /* most nodes have one or two children: a scan beats the search */
+        for (; lo < hi; lo++)
+            if (p->edge_label[lo] >= c)
+                return p->edge_label[lo] == c ? p->edge_target[lo] : NONE;
+        return NONE;
+    }
+    uint32_t end = hi;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
         if (p->edge_label[mid] < c)
@@ -728,7 +745,51 @@ static uint32_t go(const flt_phrases *p, uint32_t s, unsigned char c)
         else
             hi = mid;
     }
-    return lo < p->edge_start[s + 1] && p->edge_label[lo] == c ? p->edge_target[lo] : NONE;
+    return lo < end && p->edge_label[lo] == c ? p->edge_target[lo] : NONE;
+}
+
+/* The complete rows of the states within DENSE_DEPTH of the root, queue holding the other
+ * states in breadth-first order. A missing edge of a row is the failure state's entry, whose
+ * row exists already: it is shallower, so it came first. */
+static ch_status build_dense_rows(flt_phrases *p, const uint32_t *queue, size_t nq)
+{
+    size_t nn = p->nnodes, rows = 1;
+    unsigned char *depth = calloc(nn, 1);
+    p->dense_of = malloc(nn * sizeof *p->dense_of);
+    if (!depth || !p->dense_of) {
+        free(depth);
+        return CH_ERR_NOMEM;
+    }
+    for (size_t s = 0; s < nn; s++)
+        p->dense_of[s] = NONE;
+    for (uint32_t k = p->edge_start[0]; k < p->edge_start[1]; k++)
+        depth[p->edge_target[k]] = 1;
+    for (size_t i = 0; i < nq; i++) { /* breadth-first: a parent's depth is known */
+        uint32_t u = queue[i];
+        for (uint32_t k = p->edge_start[u]; k < p->edge_start[u + 1]; k++)
+            depth[p->edge_target[k]] =
+                depth[u] < UCHAR_MAX ? (unsigned char)(depth[u] + 1) : UCHAR_MAX;
+    }
+    p->dense_of[0] = 0;
+    for (size_t i = 0; i < nq && rows < DENSE_MAX_ROWS; i++)
+        if (depth[queue[i]] <= DENSE_DEPTH && p->dense_of[p->fail[queue[i]]] != NONE)
+            p->dense_of[queue[i]] = (uint32_t)rows++;
+    free(depth);
+    p->dense = malloc(rows * 256 * sizeof *p->dense);
+    if (!p->dense)
+        return CH_ERR_NOMEM;
+    memcpy(p->dense, p->root_next, sizeof p->root_next);
+    for (size_t i = 0; i < nq; i++) {
+        uint32_t v = queue[i], row = p->dense_of[v];
+        if (row == NONE)
+            continue;
+        const uint32_t *fail_row = p->dense + (size_t)p->dense_of[p->fail[v]] * 256;
+        uint32_t *r = p->dense + (size_t)row * 256;
+        memcpy(r, fail_row, 256 * sizeof *r);
+        for (uint32_t k = p->edge_start[v]; k < p->edge_start[v + 1]; k++)
+            r[p->edge_label[k]] = p->edge_target[k];
+    }
+    return CH_OK;
 }
 
 ch_status flt_phrases_compile(flt_phrases *p)
@@ -796,6 +857,8 @@ ch_status flt_phrases_compile(flt_phrases *p)
             queue[qt++] = v;
         }
     }
+    if ((st = build_dense_rows(p, queue, qt)) != CH_OK)
+        goto out;
 
     /* Rules of each part node, CSR. */
     for (size_t r = 0; r < p->nrules; r++)
@@ -906,6 +969,11 @@ static void scan_byte(void *ctx, unsigned char c)
     sc->out->scanned++;
     for (;;) {
         sc->out->steps++;
+        uint32_t row = p->dense_of[s];
+        if (row != NONE) { /* the root and the states near it: complete rows */
+            s = p->dense[(size_t)row * 256 + c];
+            break;
+        }
         uint32_t t = go(p, s, c);
         if (t != NONE) {
             s = t;

@@ -571,6 +571,25 @@ static void test_shipped_concurrent_scoring(void **state)
         assert_int_equal(jobs[i].adult, jobs[0].adult);
 }
 
+/* Matches that need failure links between deep states and the states near the root (which
+ * have complete transition rows, built at compile time): each phrase is counted once, at
+ * whatever depth the scan is when it ends, and a miss deep in a phrase falls back to the
+ * right shorter one. Every weight a power of two, so the score says which fired. */
+static void test_failure_links_across_depths(void **state)
+{
+    (void)state;
+    flt_phrases *p = compile_list("<abcdefgh><1>\n<bcdx><2>\n<cd><4>\n<defgz><8>\n<h><16>\n"
+                                  "<aab><32>\n",
+                                  FLT_CAT_VIOLENCE, NULL);
+    assert_int_equal(score_of(p, "abcdefgh", FLT_CAT_VIOLENCE), 1 + 4 + 16);
+    assert_int_equal(score_of(p, "abcdx", FLT_CAT_VIOLENCE), 2 + 4);
+    assert_int_equal(score_of(p, "abcdefgz", FLT_CAT_VIOLENCE), 4 + 8);
+    assert_int_equal(score_of(p, "aaab", FLT_CAT_VIOLENCE), 32);
+    assert_int_equal(score_of(p, "abcdefg", FLT_CAT_VIOLENCE), 4);
+    assert_int_equal(score_of(p, "xyz", FLT_CAT_VIOLENCE), 0);
+    flt_phrases_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -585,6 +604,7 @@ int main(void)
         cmocka_unit_test(test_include_and_files),
         cmocka_unit_test(test_hits_and_reuse),
         cmocka_unit_test(test_linear_steps),
+        cmocka_unit_test(test_failure_links_across_depths),
         cmocka_unit_test(test_uncompiled_and_empty),
     };
     const struct CMUnitTest shipped_tests[] = {

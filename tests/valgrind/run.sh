@@ -16,7 +16,7 @@ build=$top/build
 out=/tmp/chouette-valgrind
 while [ $# -gt 0 ]; do
     case $1 in
-    --build) build=$2; shift 2 ;;
+    --build) build=$(cd "$2" && pwd) || exit 2; shift 2 ;; # absolute: tests cd elsewhere
     --out) out=$2; shift 2 ;;
     -*) sed -n '2,13p' "$0" >&2; exit 2 ;;
     *) break ;;

@@ -68,7 +68,8 @@ int main(int argc, char **argv)
     printf("classifier loaded in %.0f ms\n", (now_us() - t0) / 1000);
     extract_global_init();
     int nfiles = argc - 3;
-    double *med = calloc((size_t)nfiles, sizeof *med), *med_all = calloc((size_t)nfiles, sizeof *med);
+    double *med = calloc((size_t)nfiles, sizeof *med),
+           *med_all = calloc((size_t)nfiles, sizeof *med);
     double *t = calloc((size_t)rounds, sizeof *t);
     flt_verdict v;
     flt_verdict_init(&v);

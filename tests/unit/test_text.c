@@ -259,7 +259,8 @@ static void test_fold_to_same_as_fold(void **state)
                            "e\xCC\x81le\xCC\x80ve",
                            "ΕΛΛΆΣ",
                            "Москва",
-                           "bad\xFF" "byte",
+                           "bad\xFF"
+                           "byte",
                            "trunc\xE2\x82",
                            "ĲSSEL",
                            "Ærø",

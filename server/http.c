@@ -41,7 +41,42 @@ typedef struct {
     buf_t value;  /* its value so far (MHD hands long values over in pieces) */
     bool have_field;
     unsigned retry_after; /* the rate limiter refused this request: seconds to wait */
+    bool started;         /* the access handler has seen this request */
 } req_state;
+
+static req_state *req_new(void)
+{
+    req_state *r = calloc(1, sizeof *r);
+    if (r) {
+        srv_params_init(&r->params);
+        buf_init(&r->value, SRV_MAX_POST_BYTES);
+    }
+    return r;
+}
+
+/* Called by MHD with the request line, before its own query-string parser. That parser
+ * takes a record of 48 bytes from the connection's 36 KiB pool per parameter: thousands of
+ * one-byte parameters fit in the request line but not in the pool, and libmicrohttpd 0.9.75
+ * then hangs up without an answer. Past SRV_MAX_PARAMS parameters, the query string is cut
+ * here (the line is MHD's own writable buffer; the const is the API's) and the request is
+ * marked, so that it gets the 400 of any other parameter overflow. */
+static void *request_line_seen(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)cls;
+    (void)conn;
+    req_state *r = req_new();
+    char *query = strchr(uri, '?');
+    if (!r || !query)
+        return r;
+    size_t fields = 1;
+    for (const char *p = query + 1; *p; p++)
+        fields += *p == '&';
+    if (fields > SRV_MAX_PARAMS) {
+        query[1] = '\0';
+        r->params.overflow = true;
+    }
+    return r;
+}
 
 static double since(const struct timespec *a, const struct timespec *b)
 {
@@ -229,12 +264,10 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
     (void)version;
     http_ctx *c = cls;
     req_state *r = *con_cls;
-    if (!r) {
-        r = calloc(1, sizeof *r);
-        if (!r)
-            return MHD_NO; /* closes this connection only */
-        srv_params_init(&r->params);
-        buf_init(&r->value, SRV_MAX_POST_BYTES);
+    if (!r && !(r = *con_cls = req_new()))
+        return MHD_NO; /* out of memory: closes this connection only */
+    if (!r->started) {
+        r->started = true;
         r->is_post = strcmp(method, "POST") == 0;
         /* static files and /healthz cost no search: not counted, and a 429 page keeps its
          * style sheet */
@@ -245,7 +278,6 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
             if (!r->pp)
                 r->unsupported = true;
         }
-        *con_cls = r;
         return MHD_YES;
     }
     if (r->is_post && *upload_data_size) {
@@ -403,13 +435,14 @@ ch_status srv_http_run(const srv_server *s, const srv_http_config *cfg, const si
         goto out;
     }
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | (v6 ? MHD_USE_IPv6 : 0);
-    d = MHD_start_daemon(
-        flags, 0, NULL, NULL, answer, c, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(threads > 1 ? threads : 0),
-        MHD_OPTION_CONNECTION_LIMIT, conns, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
-        MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)SRV_CONNECTION_MEMORY, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
-        MHD_OPTION_NOTIFY_COMPLETED, request_done, c, MHD_OPTION_END);
+    d = MHD_start_daemon(flags, 0, NULL, NULL, answer, c, MHD_OPTION_SOCK_ADDR,
+                         (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+                         (unsigned int)(threads > 1 ? threads : 0), MHD_OPTION_CONNECTION_LIMIT,
+                         conns, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
+                         MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+                         (size_t)SRV_CONNECTION_MEMORY, MHD_OPTION_LISTENING_ADDRESS_REUSE,
+                         (unsigned int)1, MHD_OPTION_URI_LOG_CALLBACK, request_line_seen, c,
+                         MHD_OPTION_NOTIFY_COMPLETED, request_done, c, MHD_OPTION_END);
     if (!d) {
         snprintf(err, errlen, "cannot listen on %s (address in use or not available)", cfg->listen);
         st = CH_ERR_IO;

@@ -40,7 +40,8 @@ enum {
     IDX_SLOT_DATE = 1,   /* fetch date YYYYMMDDhhmmss */
     IDX_SLOT_HOST = 2,   /* host, per-site collapse key */
     IDX_SLOT_DUPKEY = 3, /* content hash, duplicate collapse key */
-    IDX_SLOT_LAST = IDX_SLOT_DUPKEY,
+    IDX_SLOT_TEXT = 4,   /* the start of the text for snippets, deflated (idx_text_pack) */
+    IDX_SLOT_LAST = IDX_SLOT_TEXT,
 };
 
 /* Batches are large on purpose: every commit leaves part-filled blocks in Xapian's tables (keyed by
@@ -49,7 +50,7 @@ enum {
 #define IDX_BATCH_DOCS 10000u               /* documents per committed batch */
 #define IDX_BATCH_BYTES (64u * 1024 * 1024) /* bytes of extracted text per committed batch */
 #define IDX_MAX_PAYLOAD (8u * 1024 * 1024)  /* bigger HTTP bodies are skipped ("too big") */
-#define IDX_DATA_TEXT_MAX (2u * 1024)       /* bytes of text kept in the document data (snippets) */
+#define IDX_DATA_TEXT_MAX (2u * 1024)       /* bytes of text kept for snippets (IDX_SLOT_TEXT) */
 #define IDX_PAGE_CACHE_BYTES (128u * 1024 * 1024) /* pages parsed in pass 1 kept for pass 2 */
 #define IDX_MAX_JOBS 64u                          /* worker threads at most */
 #define IDX_QUEUE_DEPTH 64u                       /* prepared documents waiting for the writer */
@@ -128,5 +129,19 @@ ch_status idx_writer_close(idx_writer *w);
  * accents) and apostrophes turned into spaces (so "l'école" indexes "l" and "ecole").
  * Appends to out; errors of text_fold. */
 ch_status idx_fold(const char *in, size_t len, buf_t *out);
+
+/* The text kept for snippets, as stored in IDX_SLOT_TEXT: a raw DEFLATE stream (RFC 1951) of
+ * at most IDX_DATA_TEXT_MAX bytes of UTF-8. A value, not part of the JSON data, so that a result
+ * costs neither jansson's decoding of it nor Xapian's zlib (libdeflate inflates it faster);
+ * compressed, so that the index is no bigger than with the text in the data. */
+struct libdeflate_compressor;
+struct libdeflate_decompressor;
+/* Deflate text[0..len) (len <= IDX_DATA_TEXT_MAX) into *out (malloc'd, *out_len bytes). */
+ch_status idx_text_pack(struct libdeflate_compressor *z, const char *text, size_t len, char **out,
+                        size_t *out_len);
+/* Inflate a stored value into out (IDX_DATA_TEXT_MAX bytes): the length, or 0 when the value is
+ * not such a stream (the caller then has no text, which is not an error). */
+size_t idx_text_unpack(struct libdeflate_decompressor *z, const void *in, size_t len,
+                       char out[IDX_DATA_TEXT_MAX]);
 
 #endif

@@ -21,6 +21,7 @@
 #include "indexer/search.h"
 
 #include <jansson.h>
+#include <libdeflate.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,7 @@ struct idx_searcher {
     shards_watch watch;     /* a stub: what tells that it must be opened again */
     bool watch_failed;      /* the stub changed and opening it again failed: retry later */
     lang_ident *li; /* may be NULL (no models): queries are then stemmed in French and English */
+    struct libdeflate_decompressor *inflate; /* IDX_SLOT_TEXT; NULL: results without snippets */
     char err[512];
 };
 
@@ -128,6 +130,7 @@ ch_status idx_searcher_open(const char *db_path, idx_searcher **out, char **errm
     }
     if (lang_open(&s->li) != CH_OK)
         s->li = NULL;
+    s->inflate = libdeflate_alloc_decompressor();
     *out = s;
     return CH_OK;
 }
@@ -196,6 +199,7 @@ void idx_searcher_close(idx_searcher *s)
         return;
     xap_db_close(s->db);
     lang_close(s->li);
+    libdeflate_free_decompressor(s->inflate);
     shards_watch_free(&s->watch);
     free(s->path);
     free(s);
@@ -718,7 +722,8 @@ static char *json_str_dup(json_t *o, const char *key)
 }
 
 /* Fill one result from mset item i. */
-static ch_status fill_result(xap_mset *ms, size_t i, const qwords *qw, idx_result *r)
+static ch_status fill_result(idx_searcher *s, xap_mset *ms, size_t i, const qwords *qw,
+                             idx_result *r)
 {
     char *data = NULL;
     size_t len = 0;
@@ -735,8 +740,21 @@ static ch_status fill_result(xap_mset *ms, size_t i, const qwords *qw, idx_resul
     r->title = json_str_dup(o, "title");
     r->lang = json_str_dup(o, "lang");
     r->site = json_str_dup(o, "site");
-    const char *text = json_string_value(json_object_get(o, "text"));
-    size_t tl = json_string_length(json_object_get(o, "text"));
+    /* The snippet's text: its value slot, else the data's "text" (indexes of chouette-index-1),
+     * else the description. */
+    char *packed = NULL, unpacked[IDX_DATA_TEXT_MAX];
+    size_t packed_len = 0;
+    if ((xs = xap_mset_item_value(ms, i, IDX_SLOT_TEXT, &packed, &packed_len)) != XAP_OK) {
+        json_decref(o);
+        return xs == XAP_ERR_DB_MODIFIED ? CH_ERR_EOF : CH_ERR_IO;
+    }
+    size_t tl = idx_text_unpack(s->inflate, packed, packed_len, unpacked);
+    free(packed);
+    const char *text = unpacked;
+    if (!tl) {
+        text = json_string_value(json_object_get(o, "text"));
+        tl = json_string_length(json_object_get(o, "text"));
+    }
     const char *desc = json_string_value(json_object_get(o, "description"));
     if ((!text || !tl) && desc) {
         text = desc;
@@ -772,7 +790,7 @@ static ch_status search_once(idx_searcher *s, const idx_search_params *p, const 
         goto out;
     }
     xap_enquire_set_bm25(enq, IDX_BM25_K1, 0, 1, IDX_BM25_B, 0.5);
-    xap_enquire_set_collapse_key(enq, 3, 1);
+    xap_enquire_set_collapse_key(enq, IDX_SLOT_DUPKEY, 1);
     xap_enquire_set_time_limit(enq, p->time_limit_s > 0 ? p->time_limit_s : IDX_DEFAULT_TIME_LIMIT);
     query_langs ql;
     query_langs_pick(s, fq, &ql);
@@ -817,7 +835,7 @@ static ch_status search_once(idx_searcher *s, const idx_search_params *p, const 
     for (size_t i = 0; i < n; i++) {
         size_t hl;
         c[i].idx = i;
-        if (xap_mset_item_value(ms, i, 2, &c[i].host, &hl) != XAP_OK) {
+        if (xap_mset_item_value(ms, i, IDX_SLOT_HOST, &c[i].host, &hl) != XAP_OK) {
             st = CH_ERR_EOF;
             goto out;
         }
@@ -874,7 +892,7 @@ static ch_status search_once(idx_searcher *s, const idx_search_params *p, const 
     for (size_t k = 0; k < n_page; k++) {
         idx_result *r = &out->results[k];
         out->n_results = k + 1;
-        if ((st = fill_result(ms, page_items[k], &qw, r)))
+        if ((st = fill_result(s, ms, page_items[k], &qw, r)))
             goto out;
         r->rank = (p->page - 1) * per_page + (unsigned)k + 1;
         unsigned more_site = 0;

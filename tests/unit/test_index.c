@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <libdeflate.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +140,9 @@ static void test_index_counts_and_terms(void **state)
     assert_int_equal(xap_db_open(db, &d, NULL), XAP_OK);
     xap_docid last = 0;
     assert_int_equal(xap_db_last_docid(d, &last), XAP_OK);
+    unsigned texts_seen = 0;
+    struct libdeflate_decompressor *inflate = libdeflate_alloc_decompressor();
+    assert_non_null(inflate);
     for (xap_docid id = 1; id <= last; id++) {
         xap_doc *doc = NULL;
         if (xap_db_get_document(d, id, &doc) != XAP_OK)
@@ -153,11 +157,21 @@ static void test_index_counts_and_terms(void **state)
         assert_int_equal(xap_doc_get_data(doc, &data, &len), XAP_OK);
         assert_non_null(strstr(data, "\"url\":\"http"));
         assert_non_null(strstr(data, "\"site\":\""));
-        assert_non_null(strstr(data, "\"text\":\""));
+        assert_null(strstr(data, "\"text\":")); /* the text is a value (IDX_SLOT_TEXT) */
         free(v);
         free(data);
+        /* The page's text, deflated, at most IDX_DATA_TEXT_MAX bytes once inflated. */
+        assert_int_equal(xap_doc_get_value(doc, IDX_SLOT_TEXT, &v, &len), XAP_OK);
+        char text[IDX_DATA_TEXT_MAX + 1];
+        size_t tl = idx_text_unpack(inflate, v, len, text);
+        assert_true(tl > 0);
+        text[tl] = '\0';
+        texts_seen += strstr(text, "Why does the zebra have stripes?") != NULL;
+        free(v);
         xap_doc_free(doc);
     }
+    assert_int_equal(texts_seen, 1);
+    libdeflate_free_decompressor(inflate);
     /* The date of the run is kept as metadata (ISO 8601, UTC). */
     char *date = NULL;
     size_t dl;
@@ -583,6 +597,39 @@ static void test_stats_print(void **state)
     free(text);
 }
 
+/* The snippet text's storage: a round trip, the size limit, and values that are not a stream. */
+static void test_text_pack_unpack(void **state)
+{
+    (void)state;
+    struct libdeflate_compressor *z = libdeflate_alloc_compressor(9);
+    struct libdeflate_decompressor *u = libdeflate_alloc_decompressor();
+    assert_non_null(z);
+    assert_non_null(u);
+    char text[IDX_DATA_TEXT_MAX], out[IDX_DATA_TEXT_MAX];
+    for (size_t i = 0; i < sizeof text; i++)
+        text[i] = "Le z\xc3\xa8"
+                  "bre vit en Afrique. "[i % 26];
+    char *packed = NULL;
+    size_t plen = 0;
+    assert_int_equal(idx_text_pack(z, text, sizeof text, &packed, &plen), CH_OK);
+    assert_true(plen > 0 && plen < sizeof text / 4); /* repetitive text: deflated for real */
+    assert_int_equal(idx_text_unpack(u, packed, plen, out), sizeof text);
+    assert_memory_equal(out, text, sizeof text);
+    assert_int_equal(idx_text_unpack(u, packed, plen - 1, out), 0); /* cut short */
+    free(packed);
+    /* empty text: a valid stream of nothing, read as "no text" */
+    assert_int_equal(idx_text_pack(z, "", 0, &packed, &plen), CH_OK);
+    assert_int_equal(idx_text_unpack(u, packed, plen, out), 0);
+    free(packed);
+    assert_int_equal(idx_text_pack(z, text, sizeof text + 1, &packed, &plen), CH_ERR_ARG);
+    assert_null(packed);
+    /* plain text where a stream is expected (a damaged or foreign value) */
+    assert_int_equal(idx_text_unpack(u, "plain words", 11, out), 0);
+    assert_int_equal(idx_text_unpack(NULL, "x", 1, out), 0);
+    libdeflate_free_compressor(z);
+    libdeflate_free_decompressor(u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -593,6 +640,7 @@ int main(void)
         cmocka_unit_test(test_fold),
         cmocka_unit_test(test_jobs_same_database),
         cmocka_unit_test(test_stats_print),
+        cmocka_unit_test(test_text_pack_unpack),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

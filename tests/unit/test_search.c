@@ -15,6 +15,7 @@
 #include "tests/unit/support/index_fixture.h"
 #include "indexer/index.h"
 #include "indexer/search.h"
+#include "indexer/xapian/xap.h"
 
 #define HTML TEST_HTML
 
@@ -402,6 +403,45 @@ static void test_snippet_escaped_and_json(void **state)
     free(js);
 }
 
+/* An index written before the text moved to IDX_SLOT_TEXT (schema chouette-index-1) keeps it in
+ * the data's "text": its snippets still come from there. */
+static void test_snippet_from_older_index(void **state)
+{
+    (void)state;
+    char *dir = test_make_tmpdir();
+    char db[600];
+    snprintf(db, sizeof db, "%s/old", dir);
+    xap_wdb *w = NULL;
+    assert_int_equal(xap_wdb_open(db, XAP_WDB_CREATE_OR_OVERWRITE, &w, NULL), XAP_OK);
+    xap_doc *d = NULL;
+    assert_int_equal(xap_doc_new(&d), XAP_OK);
+    assert_int_equal(xap_doc_add_term(d, "zorglub", 1), XAP_OK);
+    assert_int_equal(xap_doc_add_boolean_term(d, "Qhttp://old.example.org/"), XAP_OK);
+    assert_int_equal(xap_doc_set_value(d, IDX_SLOT_HOST, "old.example.org", 15), XAP_OK);
+    const char *data = "{\"url\":\"http://old.example.org/\",\"title\":\"Old\",\"lang\":\"en\","
+                       "\"site\":\"old.example.org\",\"description\":\"\","
+                       "\"text\":\"An old page about the zorglub machine.\"}";
+    assert_int_equal(xap_doc_set_data(d, data, strlen(data)), XAP_OK);
+    xap_docid id = 0;
+    assert_int_equal(xap_wdb_add_document(w, d, &id), XAP_OK);
+    xap_doc_free(d);
+    assert_int_equal(xap_wdb_close(w), XAP_OK);
+
+    idx_searcher *s = NULL;
+    char *err = NULL;
+    assert_int_equal(idx_searcher_open(db, &s, &err), CH_OK);
+    idx_search_params p = {.query = "zorglub", .page = 1, .per_page = 10};
+    idx_results r;
+    assert_int_equal(idx_search(s, &p, &r), CH_OK);
+    assert_int_equal(r.n_results, 1);
+    assert_string_equal(r.results[0].url, "http://old.example.org/");
+    assert_non_null(strstr(r.results[0].snippet, "about the <mark>zorglub</mark> machine"));
+    idx_results_free(&r);
+    idx_searcher_close(s);
+    test_rm_rf(dir);
+    free(dir);
+}
+
 static void test_suggest_info_and_limits(void **state)
 {
     fixture *f = *state;
@@ -487,6 +527,7 @@ int main(void)
         cmocka_unit_test(test_known_item_prior),
         cmocka_unit_test(test_spelling),
         cmocka_unit_test(test_snippet_escaped_and_json),
+        cmocka_unit_test(test_snippet_from_older_index),
         cmocka_unit_test(test_suggest_info_and_limits),
         cmocka_unit_test(test_refresh_sees_new_commits),
     };

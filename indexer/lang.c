@@ -9,6 +9,8 @@
 
 #include <textcat.h>
 
+#include "common/paths.h"
+
 #define LANG_MAX_CLOSE 3 /* more close candidates than this: textcat is unsure */
 
 struct lang_ident {
@@ -193,6 +195,20 @@ ch_status lang_open_dir(const char *dir, lang_ident **out)
     int w = snprintf(conf, sizeof conf, "%sfpdb.conf", dir);
     if (w < 0 || (size_t)w >= sizeof conf)
         return CH_ERR_ARG;
+    return lang_open_conf(conf, dir, out);
+}
+
+ch_status lang_open_queries(lang_ident **out)
+{
+    *out = NULL;
+    char conf[1024];
+    ch_status st = paths_data_file(LANG_QUERIES_CONF, conf, sizeof conf);
+    return st ? st : lang_open_conf(conf, LANG_DEFAULT_DIR, out);
+}
+
+ch_status lang_open_conf(const char *conf, const char *dir, lang_ident **out)
+{
+    *out = NULL;
     lang_ident *li = calloc(1, sizeof *li);
     if (!li)
         return CH_ERR_NOMEM;

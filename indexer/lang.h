@@ -30,6 +30,14 @@ ch_status lang_open(lang_ident **out);
 /* The same over another directory holding fpdb.conf and its .lm files (dir ends with '/'). */
 ch_status lang_open_dir(const char *dir, lang_ident **out);
 
+/* The models listed in conf (fpdb.conf's format), their .lm files in dir (ends with '/'). */
+ch_status lang_open_conf(const char *conf, const char *dir, lang_ident **out);
+
+/* A classifier for queries: only the languages with a stemmer (LANG_QUERIES_CONF in the data
+ * directory, models in LANG_DEFAULT_DIR). */
+#define LANG_QUERIES_CONF "textcat/queries.conf"
+ch_status lang_open_queries(lang_ident **out);
+
 /* Free a classifier; NULL is allowed. */
 void lang_close(lang_ident *li);
 

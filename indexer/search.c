@@ -128,7 +128,8 @@ ch_status idx_searcher_open(const char *db_path, idx_searcher **out, char **errm
         free(s);
         return st == CH_ERR_NOTFOUND || st == CH_ERR_PARSE || st == CH_ERR_NOMEM ? st : CH_ERR_IO;
     }
-    if (lang_open(&s->li) != CH_OK)
+    /* the query models; all of them when the data directory lacks that list */
+    if (lang_open_queries(&s->li) != CH_OK && lang_open(&s->li) != CH_OK)
         s->li = NULL;
     s->inflate = libdeflate_alloc_decompressor();
     *out = s;

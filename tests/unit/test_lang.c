@@ -1,5 +1,6 @@
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/paths.h"
 #include "indexer/extract.h"
 #include "indexer/lang.h"
 
@@ -178,6 +180,48 @@ static void test_open_missing_dir(void **state)
     lang_close(NULL);
 }
 
+/* The query models: each has a stemmer, every stemmer language with a textcat model is there,
+ * and queries of the two languages people search in here are told apart. */
+static void test_query_models(void **state)
+{
+    (void)state;
+    char conf[1024];
+    assert_int_equal(paths_data_file(LANG_QUERIES_CONF, conf, sizeof conf), CH_OK);
+    FILE *f = fopen(conf, "r");
+    assert_non_null(f);
+    char line[256], listed[64][8];
+    size_t n = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        size_t code_len = strcspn(line, ".");
+        assert_true(code_len > 0 && code_len < sizeof listed[0] && n < 64);
+        memcpy(listed[n], line, code_len);
+        listed[n][code_len] = '\0';
+        assert_non_null(lang_stemmer_name(lang_from_attr(listed[n])));
+        n++;
+    }
+    fclose(f);
+    /* lang_stemmer_name's languages; "no" has no model of its own (nb and nn do) */
+    static const char *const with_stemmer[] = {"ar", "hy", "eu", "ca", "da", "nl", "en", "fi", "fr",
+                                               "de", "hu", "id", "ga", "it", "lt", "ne", "nb", "nn",
+                                               "pt", "ro", "ru", "es", "sv", "ta", "tr"};
+    assert_int_equal(n, sizeof with_stemmer / sizeof *with_stemmer);
+    for (size_t i = 0; i < n; i++) {
+        bool found = false;
+        for (size_t k = 0; k < n && !found; k++)
+            found = strcmp(listed[k], with_stemmer[i]) == 0;
+        assert_true(found);
+    }
+    lang_ident *li = NULL;
+    assert_int_equal(lang_open_queries(&li), CH_OK);
+    const char *fr = "comment installer un paquet debian avec apt";
+    const char *en = "how to install a debian package with apt";
+    assert_string_equal(lang_identify(li, fr, strlen(fr), NULL), "fr");
+    assert_string_equal(lang_identify(li, en, strlen(en), NULL), "en");
+    lang_close(li);
+}
+
 int main(void)
 {
     extract_global_init();
@@ -190,6 +234,7 @@ int main(void)
         cmocka_unit_test(test_attr_and_stemmers),
         cmocka_unit_test_setup_teardown(test_real_pages, open_ident, close_ident),
         cmocka_unit_test(test_open_missing_dir),
+        cmocka_unit_test(test_query_models),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Serving throughput and latency, side by side: `chouette serve` (GET /api/search and the HTML
 # /search page) vs Omega's CGI behind lighttpd (mod_cgi, bench/serve/lighttpd.conf.in, Omega's
-# shipped 'query' template), on the same pages (bench/index/corpus.sh, indexed by
-# bench/index/run.sh or here) and the same rotating mix of real queries (bench/queries/*.tsv,
+# shipped 'query' template), on the same pages (bench/index/corpus.sh; each chouette serves an
+# index it writes itself at the start, as its schema may differ) and the same rotating mix of real queries (bench/queries/*.tsv,
 # bench/serve/queries.lua). Runs interleaved (api, html, omega, api, ...), wrk -t 2 -c 32 for
 # --seconds each; medians at the end. Then the HTTP overhead: wrk -c 1 on /api/search (one
 # request at a time) against the in-process median of bench/index/bench_search.sh, the two
 # interleaved. With --baseline BIN, a second chouette (e.g. built from an older commit) is
-# served too, on the same database, and run in the same rounds (baseline-api, baseline-html).
+# served too, on the same pages, and run in the same rounds (baseline-api, baseline-html).
 #
 # usage: bench/serve/run.sh [--runs N] [--seconds S] [--chouette BIN] [--baseline BIN]
 #                           [--work DIR] [--results DIR]
@@ -34,10 +34,6 @@ for t in wrk lighttpd omindex; do
 done
 "$top/bench/index/corpus.sh" "$work"
 mkdir -p "$work/dbs"
-if [ ! -d "$work/dbs/chouette" ]; then
-    "$chouette" index --db "$work/dbs/chouette" "$work/py.warc.gz" "$work/lo.warc.gz" \
-        "$work/dh.warc.gz" 2>/dev/null
-fi
 if [ ! -d "$work/dbs/omega-english" ]; then
     omindex --db "$work/dbs/omega-english" --url / "$work/files" >/dev/null 2>&1
 fi
@@ -72,13 +68,18 @@ sed -e "s|@PORT@|$oport|g" -e "s|@TMP@|$tmp|g" "$top/bench/serve/lighttpd.conf.i
 lighttpd -D -f "$tmp/lighttpd.conf" &
 pids+=($!)
 # Chouette
+index_corpus() { # BIN DB
+    "$1" index --db "$2" "$work/py.warc.gz" "$work/lo.warc.gz" "$work/dh.warc.gz" 2>/dev/null
+}
+index_corpus "$chouette" "$tmp/chouette-db"
 cport=$(free_port)
-"$chouette" serve --db "$work/dbs/chouette" --listen "127.0.0.1:$cport" 2>"$tmp/serve.err" &
+"$chouette" serve --db "$tmp/chouette-db" --listen "127.0.0.1:$cport" 2>"$tmp/serve.err" &
 pids+=($!)
 if [ -n "$baseline" ]; then
     baseline=$(cd "$(dirname "$baseline")" && pwd)/$(basename "$baseline")
+    index_corpus "$baseline" "$tmp/baseline-db"
     bport=$(free_port)
-    "$baseline" serve --db "$work/dbs/chouette" --listen "127.0.0.1:$bport" 2>"$tmp/baseline.err" &
+    "$baseline" serve --db "$tmp/baseline-db" --listen "127.0.0.1:$bport" 2>"$tmp/baseline.err" &
     pids+=($!)
     wait_http "http://127.0.0.1:$bport/healthz"
 fi
@@ -104,7 +105,7 @@ bench() {
 {
     echo "# $(date -u +%FT%TZ) $(nproc) cores; $(uname -r); wrk -t 2 -c 32 -d ${seconds}s"
     echo "# chouette $chouette ($(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo "not a git checkout"))${baseline:+; baseline $baseline}; omega $(dpkg-query -W -f='${Version}' xapian-omega); $(lighttpd -v 2>&1 | head -1)"
-    echo "# $(wc -l <"$queries") queries from bench/queries/*.tsv; $(xapian-delve "$work/dbs/chouette" | grep 'number of documents') (chouette)"
+    echo "# $(wc -l <"$queries") queries from bench/queries/*.tsv; $(xapian-delve "$tmp/chouette-db" | grep 'number of documents') (chouette)"
 } >"$results/env.txt"
 cat "$results/env.txt"
 for _ in $(seq "$runs"); do
@@ -118,7 +119,7 @@ for _ in $(seq "$runs"); do
 done
 for _ in 1 2 3; do
     bench chouette-api-c1 1 "http://127.0.0.1:$cport" api
-    "$top/bench/index/bench_search.sh" "$work/dbs/chouette" 1000 | tr '\n' ' ' |
+    "$top/bench/index/bench_search.sh" "$tmp/chouette-db" 1000 | tr '\n' ' ' |
         sed 's/^/inprocess /' | tee -a "$results/runs.txt"
     echo | tee -a "$results/runs.txt"
 done

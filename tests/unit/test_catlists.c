@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "filters/catlists.h"
+#include "tests/unit/support/tmpdir.h"
 
 #define ADULT FLT_BIT(FLT_CAT_ADULT)
 #define GAMES FLT_BIT(FLT_CAT_GAMES)
@@ -272,8 +273,7 @@ static void write_file(const char *path, const char *text)
 static void test_load_directory_and_local_files(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/test_catlists.XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    char *dir = test_make_tmpdir();
     char p[512];
     snprintf(p, sizeof p, "%s/agressif", dir);
     assert_int_equal(mkdir(p, 0700), 0);
@@ -350,9 +350,8 @@ static void test_load_directory_and_local_files(void **state)
     assert_int_equal(flt_lists_load("/nonexistent/lists", &l, NULL), CH_ERR_IO);
     assert_null(l);
 
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    test_rm_rf(dir);
+    free(dir);
 }
 
 static void test_shipped_lists_load(void **state)

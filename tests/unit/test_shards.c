@@ -20,23 +20,9 @@
 #include "indexer/search.h"
 #include "indexer/shards.h"
 #include "indexer/xapian/xap.h"
+#include "tests/unit/support/tmpdir.h"
 
 /* ---- helpers ----------------------------------------------------------------------------- */
-
-static char *make_tmpdir(void)
-{
-    char tmpl[] = "/tmp/chouette-shards-XXXXXX";
-    char *d = mkdtemp(tmpl);
-    assert_non_null(d);
-    return strdup(d);
-}
-
-static void rm_rf(const char *dir)
-{
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
-}
 
 static char *slurp(const char *path)
 {
@@ -261,7 +247,7 @@ static void test_parse_limits(void **state)
 static void test_write_swaps_atomically_and_old_readers_keep_the_old_list(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = test_make_tmpdir();
     char stub[512];
     snprintf(stub, sizeof stub, "%s/index.stub", dir);
     shards_entry a[] = {{.kind = SHARDS_LOCAL, .path = "/srv/a"}};
@@ -313,14 +299,14 @@ static void test_write_swaps_atomically_and_old_readers_keep_the_old_list(void *
     assert_int_equal(shards_stub_write(missing, a, 1), CH_ERR_IO);
     assert_int_equal(shards_stub_read(missing, &v, &n), CH_ERR_NOTFOUND);
     assert_int_equal(shards_stub_stamp(missing, &s3), CH_ERR_NOTFOUND);
-    rm_rf(dir);
+    test_rm_rf(dir);
     free(dir);
 }
 
 static void test_stub_read_resolves_relative_to_the_stub(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = test_make_tmpdir();
     char stub[512];
     snprintf(stub, sizeof stub, "%s/x.stub", dir);
     write_file(stub, "auto shard-000001\n");
@@ -334,7 +320,7 @@ static void test_stub_read_resolves_relative_to_the_stub(void **state)
     snprintf(want, sizeof want, "%s/shard-000001", real);
     assert_string_equal(v[0].path, want);
     shards_entries_free(v, n);
-    rm_rf(dir);
+    test_rm_rf(dir);
     free(dir);
 }
 
@@ -343,7 +329,7 @@ static void test_stub_read_resolves_relative_to_the_stub(void **state)
 static void test_batches_compaction_swap_and_gc(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = test_make_tmpdir();
     char root[512], stub[600], w1[600], w2[600], w3[600];
     snprintf(root, sizeof root, "%s/index", dir);
     snprintf(stub, sizeof stub, "%s/index.stub", root);
@@ -455,14 +441,14 @@ static void test_batches_compaction_swap_and_gc(void **state)
     free(s1);
     free(s2);
     free(compacted);
-    rm_rf(dir);
+    test_rm_rf(dir);
     free(dir);
 }
 
 static void test_compact_failures(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = test_make_tmpdir();
     char dst[600], src[600];
     snprintf(dst, sizeof dst, "%s/out", dir);
     snprintf(src, sizeof src, "%s/not-a-db", dir);
@@ -482,7 +468,7 @@ static void test_compact_failures(void **state)
     /* No stub: compaction cannot read the list. */
     assert_int_equal(shards_compact_all(dir, NULL, &err), CH_ERR_NOTFOUND);
     free(err);
-    rm_rf(dir);
+    test_rm_rf(dir);
     free(dir);
 }
 
@@ -502,7 +488,7 @@ static unsigned dead_port(void)
 static void test_open_available_leaves_out_a_dead_shard(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = test_make_tmpdir();
     char root[512], stub[600], w1[600], w2[600];
     snprintf(root, sizeof root, "%s/index", dir);
     snprintf(stub, sizeof stub, "%s/index.stub", root);
@@ -563,7 +549,7 @@ static void test_open_available_leaves_out_a_dead_shard(void **state)
     free(err);
     free(s1);
     free(s2);
-    rm_rf(dir);
+    test_rm_rf(dir);
     free(dir);
 }
 
@@ -592,7 +578,7 @@ static void all_data(xap_db *db, char *out, size_t cap)
 static void test_open_available_missing_local_and_nested_stubs(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = test_make_tmpdir();
     char root[512], stub[600], w1[600], w2[600], nested[600], missing[600], text[4096];
     snprintf(root, sizeof root, "%s/index", dir);
     snprintf(stub, sizeof stub, "%s/index.stub", root);
@@ -716,7 +702,7 @@ static void test_open_available_missing_local_and_nested_stubs(void **state)
 
     free(s1);
     free(s2);
-    rm_rf(dir);
+    test_rm_rf(dir);
     free(dir);
 }
 
@@ -779,7 +765,7 @@ static void test_searcher_survives_a_shard_dying_between_searches(void **state)
         skip();
         return;
     }
-    char *dir = make_tmpdir();
+    char *dir = test_make_tmpdir();
     char root[512], stub[600], w1[600], w2[600], text[1024];
     snprintf(root, sizeof root, "%s/index", dir);
     snprintf(stub, sizeof stub, "%s/remote.stub", dir);
@@ -838,7 +824,7 @@ static void test_searcher_survives_a_shard_dying_between_searches(void **state)
 
     free(s1);
     free(s2);
-    rm_rf(dir);
+    test_rm_rf(dir);
     free(dir);
 }
 
@@ -888,7 +874,7 @@ static void dict_contents(const char *path, char out[256], unsigned long *docs, 
 static void test_dictionary_of_local_shards(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = test_make_tmpdir();
     char a[512], b[512], c[512], stub[512], dict[512], tmp[600], front[512], shard_stub[512];
     snprintf(a, sizeof a, "%s/a", dir);
     snprintf(b, sizeof b, "%s/b", dir);
@@ -984,7 +970,7 @@ static void test_dictionary_of_local_shards(void **state)
     snprintf(no_stub, sizeof no_stub, "%s/none.stub", dir);
     assert_int_equal(shards_stub_put_first(no_stub, dict, &added, &err), CH_ERR_NOTFOUND);
     free(err);
-    rm_rf(dir);
+    test_rm_rf(dir);
     free(dir);
 }
 
@@ -993,7 +979,7 @@ static void test_dictionary_of_local_shards(void **state)
 static void test_watch_sees_swaps_not_commits(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = test_make_tmpdir();
     char a[512], b[512], dict[512], front[512], nested[512], text[2048], inside[600];
     snprintf(a, sizeof a, "%s/a", dir);
     snprintf(b, sizeof b, "%s/b", dir);
@@ -1032,7 +1018,7 @@ static void test_watch_sees_swaps_not_commits(void **state)
 
     assert_int_equal(shards_watch_take(front, &w), CH_OK);
     assert_int_equal(w.n, 5);
-    rm_rf(b);
+    test_rm_rf(b);
     assert_true(shards_watch_changed(&w));
     shards_watch_free(&w);
 
@@ -1041,7 +1027,7 @@ static void test_watch_sees_swaps_not_commits(void **state)
     assert_int_equal(w.n, 0);
     assert_false(shards_watch_changed(&w));
     shards_watch_free(&w);
-    rm_rf(dir);
+    test_rm_rf(dir);
     free(dir);
 }
 
@@ -1049,7 +1035,7 @@ static void test_watch_sees_swaps_not_commits(void **state)
 static void test_searcher_follows_the_stub(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = test_make_tmpdir();
     char root[512], stub[600], w1[600], w2[600];
     snprintf(root, sizeof root, "%s/index", dir);
     snprintf(stub, sizeof stub, "%s/index.stub", root);
@@ -1090,7 +1076,7 @@ static void test_searcher_follows_the_stub(void **state)
         idx_results_free(&r);
     }
     idx_searcher_close(se);
-    rm_rf(dir);
+    test_rm_rf(dir);
     free(dir);
 }
 

@@ -3,7 +3,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -19,46 +18,11 @@
 
 #include "common/buf.h"
 #include "common/warc.h"
+#include "tests/unit/support/tmpdir.h"
 
 /* ---- helpers ----------------------------------------------------------------------------- */
 
-typedef struct {
-    char dir[64];
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    if (!f)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/test_warc.XXXXXX");
-    if (!mkdtemp(f->dir)) {
-        free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    DIR *d = opendir(f->dir);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (e->d_name[0] == '.')
-                continue;
-            char p[512];
-            snprintf(p, sizeof p, "%s/%s", f->dir, e->d_name);
-            unlink(p);
-        }
-        closedir(d);
-    }
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
+typedef test_tmpdir fixture;
 
 static void path_in(const fixture *f, const char *name, char *out, size_t n)
 {
@@ -431,8 +395,9 @@ static unsigned char *inflate_members(const char *path, const uint64_t *offsets,
         do {
             if (olen == cap) {
                 cap *= 2;
-                out = realloc(out, cap);
-                assert_non_null(out);
+                unsigned char *bigger = realloc(out, cap);
+                assert_non_null(bigger);
+                out = bigger;
             }
             zs.next_out = out + olen;
             zs.avail_out = (uInt)(cap - olen);
@@ -924,7 +889,7 @@ static void garbage_between(const fixture *f, const char *name)
 
 #define JUNK(s)                                                                                    \
     {                                                                                              \
-        s, sizeof s - 1                                                                            \
+        (s), sizeof(s) - 1                                                                         \
     }
     static const struct {
         const char *s;
@@ -1511,28 +1476,44 @@ int main(int argc, char **argv)
         return write_fuzz_seeds(argv[2]);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sha1_base32_known_values),
-        cmocka_unit_test_setup_teardown(test_roundtrip_plain, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_roundtrip_gzip, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_gzip_output_is_standard, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_gzip_records_byte_identical, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_writer_block_rest_checked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_roundtrip_plain, test_tmpdir_setup,
+                                        test_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_roundtrip_gzip, test_tmpdir_setup,
+                                        test_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_gzip_output_is_standard, test_tmpdir_setup,
+                                        test_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_gzip_records_byte_identical, test_tmpdir_setup,
+                                        test_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_writer_block_rest_checked, test_tmpdir_setup,
+                                        test_tmpdir_teardown),
         cmocka_unit_test(test_http_response_parsing),
-        cmocka_unit_test_setup_teardown(test_many_records_plain, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_many_records_gzip, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_truncation_plain, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_truncation_gzip, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_garbage_plain, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_garbage_gzip, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_corrupt_gzip_member, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_many_records_plain, test_tmpdir_setup,
+                                        test_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_many_records_gzip, test_tmpdir_setup,
+                                        test_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_truncation_plain, test_tmpdir_setup,
+                                        test_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_truncation_gzip, test_tmpdir_setup,
+                                        test_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_garbage_plain, test_tmpdir_setup,
+                                        test_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_garbage_gzip, test_tmpdir_setup, test_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_corrupt_gzip_member, test_tmpdir_setup,
+                                        test_tmpdir_teardown),
         cmocka_unit_test(test_bad_headers_skipped),
         cmocka_unit_test(test_header_section_cap),
         cmocka_unit_test(test_tiny_inputs),
-        cmocka_unit_test_setup_teardown(test_reader_open_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_writer_rejects_bad_specs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reader_open_errors, test_tmpdir_setup,
+                                        test_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_writer_rejects_bad_specs, test_tmpdir_setup,
+                                        test_tmpdir_teardown),
         cmocka_unit_test(test_writer_enospc),
-        cmocka_unit_test_setup_teardown(test_writer_cut_back_plain, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_writer_cut_back_gzip, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_writer_appends, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_writer_cut_back_plain, test_tmpdir_setup,
+                                        test_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_writer_cut_back_gzip, test_tmpdir_setup,
+                                        test_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_writer_appends, test_tmpdir_setup,
+                                        test_tmpdir_teardown),
         cmocka_unit_test(test_wget_fixture),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

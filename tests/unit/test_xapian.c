@@ -6,7 +6,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <arpa/inet.h>
-#include <ftw.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,43 +14,12 @@
 #include <unistd.h>
 
 #include "indexer/xapian/xap.h"
+#include "tests/unit/support/tmpdir.h"
 
 #define SLOT_SITE 1
 #define SLOT_RANK 2
 
-typedef struct {
-    char dir[64];
-} fixture;
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    if (!f)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/chouette-xap-XXXXXX");
-    if (!mkdtemp(f->dir)) {
-        free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    int rc = nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-    free(f);
-    return rc;
-}
+typedef test_tmpdir fixture;
 
 /* dir/name into out. */
 static void path_in(const fixture *f, const char *name, char *out, size_t cap)
@@ -1148,7 +1116,7 @@ static void test_writer_reader_lifetime(void **state)
     xap_db_close(r);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, test_tmpdir_setup, test_tmpdir_teardown)
 
 int main(void)
 {

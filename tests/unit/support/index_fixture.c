@@ -49,18 +49,3 @@ void test_index_warcs(const char *db, const char *const *warcs, size_t n, idx_st
     assert_int_equal(idx_writer_close(w), CH_OK);
     flt_classifier_free(cls);
 }
-
-char *test_make_tmpdir(void)
-{
-    char tmpl[] = "/tmp/chouette-test-XXXXXX";
-    char *d = mkdtemp(tmpl);
-    assert_non_null(d);
-    return strdup(d);
-}
-
-void test_rm_rf(const char *dir)
-{
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
-}

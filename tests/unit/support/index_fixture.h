@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "indexer/index.h"
+#include "tests/unit/support/tmpdir.h" /* the fixtures live in one */
 
 typedef struct {
     const char *url;
@@ -23,9 +24,5 @@ void test_write_warc(const char *path, const test_page *pages, size_t n);
 /* Index the WARC files into db (batches of 3 documents, shipped classifier); *st gets the
  * counters of the run. */
 void test_index_warcs(const char *db, const char *const *warcs, size_t n, idx_stats *st);
-
-/* A new temporary directory (malloc'd path), removed with test_rm_rf(). */
-char *test_make_tmpdir(void);
-void test_rm_rf(const char *dir);
 
 #endif

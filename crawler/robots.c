@@ -142,6 +142,20 @@ static ch_status robots_arena_add(robots_t *r, const char *s, size_t n, size_t *
     return st;
 }
 
+/* Copy v[0..len) into the arena and append its reference to *arr (*n entries, *cap room). */
+static ch_status robots_push_str(robots_t *r, robots_str **arr, size_t *cap, size_t *n,
+                                 const char *v, size_t len)
+{
+    ch_status st = buf_reserve_array(arr, cap, *n + 1, sizeof **arr, 16);
+    if (st)
+        return st;
+    robots_str e = {.len = len};
+    if ((st = robots_arena_add(r, v, len, &e.off)))
+        return st;
+    (*arr)[(*n)++] = e;
+    return CH_OK;
+}
+
 /* Parse a Crawl-delay value: digits with an optional fraction, whole value. Returns false
  * when it is not a number. Saturates rather than overflows. */
 static bool robots_parse_delay(const char *v, size_t n, double *out)
@@ -214,14 +228,9 @@ static ch_status robots_on_user_agent(robots_parser *ps, const char *v, size_t n
     }
     if (k == 0)
         return CH_OK; /* starts a group that names no one */
-    st = buf_reserve_array(&r->agents, &r->cap_agents, r->n_agents + 1, sizeof *r->agents, 16);
+    st = robots_push_str(r, &r->agents, &r->cap_agents, &r->n_agents, v, k);
     if (st)
         return st;
-    robots_str a = {.len = k};
-    st = robots_arena_add(r, v, k, &a.off);
-    if (st)
-        return st;
-    r->agents[r->n_agents++] = a;
     g->n_agents++;
     return CH_OK;
 }
@@ -269,16 +278,7 @@ static ch_status robots_on_sitemap(robots_parser *ps, const char *v, size_t n)
     robots_t *r = ps->r;
     if (r->n_sitemaps >= ROBOTS_MAX_SITEMAPS || !robots_is_absolute_http(v, n))
         return CH_OK;
-    ch_status st = buf_reserve_array(&r->sitemaps, &r->cap_sitemaps, r->n_sitemaps + 1,
-                                     sizeof *r->sitemaps, 16);
-    if (st)
-        return st;
-    robots_str s = {.len = n};
-    st = robots_arena_add(r, v, n, &s.off);
-    if (st)
-        return st;
-    r->sitemaps[r->n_sitemaps++] = s;
-    return CH_OK;
+    return robots_push_str(r, &r->sitemaps, &r->cap_sitemaps, &r->n_sitemaps, v, n);
 }
 
 /* One line, without its end-of-line bytes. */

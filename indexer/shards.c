@@ -911,6 +911,20 @@ static void acc_down(open_acc *a, const char *what, xap_status xs, const char *m
         set_err(&a->first_err, "%s: %s", what, msg ? msg : xap_status_str(xs));
 }
 
+/* One database Xapian opens as a whole (a directory, or a stub it reads itself), into a. */
+static void open_whole_into(const char *path, open_acc *a)
+{
+    a->n++;
+    xap_db *db = NULL;
+    char *xerr = NULL;
+    xap_status xs = xap_db_open(path, &db, &xerr);
+    if (xs == XAP_OK)
+        acc_take(a, db);
+    else
+        acc_down(a, path, xs, xerr);
+    free(xerr);
+}
+
 static void open_stub_into(const char *stub, unsigned depth, open_acc *a);
 
 /* One "auto PATH" entry: a database directory, or a stub opened entry by entry. */
@@ -925,15 +939,7 @@ static void open_local_into(const char *path, unsigned depth, open_acc *a)
         open_stub_into(path, depth + 1, a);
         return;
     }
-    a->n++;
-    xap_db *db = NULL;
-    char *xerr = NULL;
-    xap_status xs = xap_db_open(path, &db, &xerr);
-    if (xs == XAP_OK)
-        acc_take(a, db);
-    else
-        acc_down(a, path, xs, xerr);
-    free(xerr);
+    open_whole_into(path, a);
 }
 
 /* The entries of the stub file `stub`, each opened on its own, into a. A stub we do not parse
@@ -948,15 +954,7 @@ static void open_stub_into(const char *stub, unsigned depth, open_acc *a)
         return;
     }
     if (st || !n) {
-        a->n++;
-        xap_db *db = NULL;
-        char *xerr = NULL;
-        xap_status xs = xap_db_open(stub, &db, &xerr);
-        if (xs == XAP_OK)
-            acc_take(a, db);
-        else
-            acc_down(a, stub, xs, xerr);
-        free(xerr);
+        open_whole_into(stub, a);
         shards_entries_free(v, n);
         return;
     }

@@ -24,8 +24,9 @@
 #include "indexer/xapian/xap.h"
 
 #define IDX_SCHEMA_VERSION "chouette-index-2" /* part of every version signature */
-#define IDX_TEXT_DEFLATE_LEVEL                                                                     \
-    9                        /* of 12: near the best ratio on 2 KiB, at a fraction of 12's time */
+/* libdeflate's level for IDX_SLOT_TEXT, of 12: near the best ratio on 2 KiB, at a fraction of
+ * 12's time. */
+#define IDX_TEXT_DEFLATE_LEVEL 9
 #define IDX_MAX_TERM 240u    /* Xapian's limit is 245 bytes */
 #define IDX_LONG_URL 200u    /* longer URLs get a hashed Q term */
 #define IDX_TERMPOS_GAP 100u /* positions skipped between fields */
@@ -682,7 +683,7 @@ size_t idx_text_unpack(struct libdeflate_decompressor *z, const void *in, size_t
     if (!z || !len ||
         libdeflate_deflate_decompress(z, in, len, out, IDX_DATA_TEXT_MAX, &n) != LIBDEFLATE_SUCCESS)
         return 0;
-    return n;
+    return text_utf8_valid(out, n) ? n : 0; /* the indexer stores valid UTF-8 only */
 }
 
 /* First `max` bytes of s, cut back to a UTF-8 boundary. */

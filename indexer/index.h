@@ -140,7 +140,7 @@ struct libdeflate_decompressor;
 ch_status idx_text_pack(struct libdeflate_compressor *z, const char *text, size_t len, char **out,
                         size_t *out_len);
 /* Inflate a stored value into out (IDX_DATA_TEXT_MAX bytes): the length, or 0 when the value is
- * not such a stream (the caller then has no text, which is not an error). */
+ * not such a stream or not UTF-8 (the caller then has no text, which is not an error). */
 size_t idx_text_unpack(struct libdeflate_decompressor *z, const void *in, size_t len,
                        char out[IDX_DATA_TEXT_MAX]);
 

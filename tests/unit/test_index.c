@@ -623,6 +623,10 @@ static void test_text_pack_unpack(void **state)
     free(packed);
     assert_int_equal(idx_text_pack(z, text, sizeof text + 1, &packed, &plen), CH_ERR_ARG);
     assert_null(packed);
+    /* a valid stream of bytes that are not UTF-8 */
+    assert_int_equal(idx_text_pack(z, "caf\xe9 \xff", 6, &packed, &plen), CH_OK);
+    assert_int_equal(idx_text_unpack(u, packed, plen, out), 0);
+    free(packed);
     /* plain text where a stream is expected (a damaged or foreign value) */
     assert_int_equal(idx_text_unpack(u, "plain words", 11, out), 0);
     assert_int_equal(idx_text_unpack(NULL, "x", 1, out), 0);

@@ -68,7 +68,7 @@ struct idx_searcher {
     shards_watch watch;     /* a stub: what tells that it must be opened again */
     bool watch_failed;      /* the stub changed and opening it again failed: retry later */
     lang_ident *li; /* may be NULL (no models): queries are then stemmed in French and English */
-    struct libdeflate_decompressor *inflate; /* IDX_SLOT_TEXT; NULL: results without snippets */
+    struct libdeflate_decompressor *inflate; /* IDX_SLOT_TEXT; NULL: snippets from descriptions */
     char err[512];
 };
 

@@ -11,6 +11,7 @@
 #include "common/paths.h"
 #include "indexer/extract.h"
 #include "indexer/lang.h"
+#include "tests/unit/support/tmpdir.h"
 
 static int open_ident(void **state)
 {
@@ -213,7 +214,15 @@ static void test_query_models(void **state)
             found = strcmp(listed[k], with_stemmer[i]) == 0;
         assert_true(found);
     }
-    lang_ident *li = NULL;
+    /* a data directory without the list: a clear error (the searcher then uses all models) */
+    char *empty = test_make_tmpdir();
+    assert_int_equal(setenv("CHOUETTE_DATA", empty, 1), 0);
+    lang_ident *li = (lang_ident *)1;
+    assert_int_equal(lang_open_queries(&li), CH_ERR_NOTFOUND);
+    assert_null(li);
+    assert_int_equal(unsetenv("CHOUETTE_DATA"), 0);
+    test_rm_rf(empty);
+    free(empty);
     assert_int_equal(lang_open_queries(&li), CH_OK);
     const char *fr = "comment installer un paquet debian avec apt";
     const char *en = "how to install a debian package with apt";

@@ -58,6 +58,9 @@
 #define IDX_QWORDS_MAX 32u     /* query words used for highlighting */
 #define IDX_DEFAULT_TIME_LIMIT 0.5
 #define IDX_SHARD_RETRY_S 10 /* a refresh tries the shards that were down at most this often */
+#ifndef IDX_DUP_PARSE_SCALE
+#define IDX_DUP_PARSE_SCALE(k) ((double)(k))
+#endif
 
 struct idx_searcher {
     xap_db *db;
@@ -416,48 +419,6 @@ static ch_status and_maybe_static_rank(xap_query **q, double weight)
     return combine_take(XAP_Q_AND_MAYBE, q, scaled);
 }
 
-/* The known-item prior: the query's words looked up in the title field alone (S terms, stemmed
- * as the main parse) and among the URL words (XU terms, exact), ORed, as a weight that selects
- * nothing. Titles and URL words also count in the main field (wdf x5 and x2), but there a long
- * page that repeats a word saturates BM25 as much as the page named after it; these fields are
- * a few words long, so their BM25 weight favours the page whose title or address is the query
- * ("asyncio" finds asyncio.html, "asyncio — Asynchronous I/O", before "Coroutines and Tasks").
- * *out is NULL when the query has no plain word. */
-static ch_status known_item_prior(idx_searcher *s, const char *fq, const char *const *langs,
-                                  size_t nl, xap_query **out)
-{
-    *out = NULL;
-    qwords qw;
-    qwords_collect(fq, &qw);
-    buf_t tq;
-    buf_init(&tq, IDX_MAX_QUERY_BYTES * 8);
-    ch_status st = CH_OK;
-    for (size_t i = 0; i < qw.n && !st; i++)
-        st = buf_appendf(&tq, "%stitle:%s", i ? " " : "", qw.w[i]);
-    xap_query *acc = NULL, *part = NULL;
-    for (size_t i = 0; i < nl && !st && tq.len; i++) {
-        st = parse_one(s, buf_str(&tq), langs[i], true, false, &part, NULL);
-        if (!st)
-            st = or_take(&acc, part);
-        part = NULL;
-    }
-    for (size_t i = 0; i < qw.n && !st; i++) {
-        char t[300];
-        snprintf(t, sizeof t, "XU%s", qw.w[i]);
-        if (xap_query_term(t, 1, &part) != XAP_OK)
-            st = CH_ERR_NOMEM;
-        else
-            st = or_take(&acc, part);
-        part = NULL;
-    }
-    if (!st && acc && xap_query_scale_weight(acc, IDX_TITLE_WEIGHT, out) != XAP_OK)
-        st = CH_ERR_NOMEM;
-    xap_query_free(acc);
-    buf_free(&tq);
-    qwords_free(&qw);
-    return st;
-}
-
 /* The stemmers the query is parsed with (see the top of this file): the query's language when
  * it is recognised, else French and English; then NULL, the parse of exact words. */
 typedef struct {
@@ -492,24 +453,131 @@ static ch_status spelling_correction(idx_searcher *s, const char *fq, const quer
     return st;
 }
 
+/* The query's parses (one per stemmer of ql) ORed into *out. Parses often coincide: a phrase is
+ * never stemmed, and many words have the same French and English stem. A parse equal to one
+ * already taken is not matched again (a phrase in three copies cost three phrase checks of every
+ * candidate page); the one kept is weighted by IDX_DUP_PARSE_SCALE(copies), the weight the copies
+ * had together, so the ranking is unchanged. *desc, if not NULL, gets the description of the
+ * whole, malloc'd. */
+static ch_status parses_ored(idx_searcher *s, const char *fq, const query_langs *ql,
+                             bool or_default, xap_query **out, char **desc)
+{
+    *out = NULL;
+    if (desc)
+        *desc = NULL;
+    xap_query *parse[3] = {0};
+    char *pdesc[3] = {0};
+    unsigned copies[3] = {0};
+    size_t np = 0;
+    ch_status st = CH_OK;
+    for (size_t i = 0; i < ql->n && !st; i++) {
+        xap_query *part = NULL;
+        char *d = NULL;
+        if ((st = parse_one(s, fq, ql->v[i], or_default, false, &part, NULL)))
+            break;
+        if (xap_query_describe(part, &d) != XAP_OK) {
+            xap_query_free(part);
+            st = CH_ERR_NOMEM;
+            break;
+        }
+        size_t j = 0;
+        while (j < np && strcmp(pdesc[j], d) != 0)
+            j++;
+        if (j < np) {
+            copies[j]++;
+            xap_query_free(part);
+            free(d);
+            continue;
+        }
+        parse[np] = part;
+        pdesc[np] = d;
+        copies[np++] = 1;
+    }
+    buf_t all;
+    buf_init(&all, IDX_MAX_QUERY_BYTES * 512); /* tens of bytes of description per query byte */
+    for (size_t j = 0; j < np && !st; j++) {
+        xap_query *kept = parse[j];
+        parse[j] = NULL;
+        if (copies[j] > 1) {
+            xap_query *scaled = NULL;
+            xap_status xs = xap_query_scale_weight(kept, IDX_DUP_PARSE_SCALE(copies[j]), &scaled);
+            xap_query_free(kept);
+            if (xs != XAP_OK) {
+                st = CH_ERR_NOMEM;
+                break;
+            }
+            kept = scaled;
+        }
+        if (desc && (st = buf_appendf(&all, "%u\t%s\n", copies[j], pdesc[j]))) {
+            xap_query_free(kept);
+            break;
+        }
+        st = or_take(out, kept);
+    }
+    for (size_t j = 0; j < np; j++) {
+        xap_query_free(parse[j]);
+        free(pdesc[j]);
+    }
+    if (!st && desc && !(*desc = buf_steal(&all, NULL)))
+        st = CH_ERR_NOMEM;
+    buf_free(&all);
+    if (st) {
+        xap_query_free(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
+/* The known-item prior: the query's words looked up in the title field alone (S terms, stemmed
+ * as the main parse) and among the URL words (XU terms, exact), ORed, as a weight that selects
+ * nothing. Titles and URL words also count in the main field (wdf x5 and x2), but there a long
+ * page that repeats a word saturates BM25 as much as the page named after it; these fields are
+ * a few words long, so their BM25 weight favours the page whose title or address is the query
+ * ("asyncio" finds asyncio.html, "asyncio — Asynchronous I/O", before "Coroutines and Tasks").
+ * *out is NULL when the query has no plain word. */
+static ch_status known_item_prior(idx_searcher *s, const char *fq, const query_langs *ql,
+                                  xap_query **out)
+{
+    *out = NULL;
+    qwords qw;
+    qwords_collect(fq, &qw);
+    buf_t tq;
+    buf_init(&tq, IDX_MAX_QUERY_BYTES * 8);
+    ch_status st = CH_OK;
+    for (size_t i = 0; i < qw.n && !st; i++)
+        st = buf_appendf(&tq, "%stitle:%s", i ? " " : "", qw.w[i]);
+    xap_query *acc = NULL, *part = NULL;
+    if (!st && tq.len)
+        st = parses_ored(s, buf_str(&tq), ql, true, &acc, NULL);
+    for (size_t i = 0; i < qw.n && !st; i++) {
+        char t[300];
+        snprintf(t, sizeof t, "XU%s", qw.w[i]);
+        if (xap_query_term(t, 1, &part) != XAP_OK)
+            st = CH_ERR_NOMEM;
+        else
+            st = or_take(&acc, part);
+        part = NULL;
+    }
+    if (!st && acc && xap_query_scale_weight(acc, IDX_TITLE_WEIGHT, out) != XAP_OK)
+        st = CH_ERR_NOMEM;
+    xap_query_free(acc);
+    buf_free(&tq);
+    qwords_free(&qw);
+    return st;
+}
+
 /* The whole query: parses ORed, known-item prior, scope, hidden categories, static rank. */
 static ch_status build_query(idx_searcher *s, const char *fq, const query_langs *ql,
-                             const idx_search_params *p, bool or_default, xap_query **out)
+                             const idx_search_params *p, bool or_default, xap_query **out,
+                             char **parses_desc)
 {
+    *parses_desc = NULL;
     *out = NULL;
     ch_status st = CH_OK;
     xap_query *q = NULL, *part = NULL;
-    const char *const *langs = ql->v;
-    size_t nl = ql->n;
-    for (size_t i = 0; i < nl; i++) {
-        st = parse_one(s, fq, langs[i], or_default, false, &part, NULL);
-        if (st)
-            goto out;
-        if ((st = or_take(&q, part)))
-            goto out;
-        part = NULL;
-    }
-    if ((st = known_item_prior(s, fq, langs, nl, &part)))
+    if ((st = parses_ored(s, fq, ql, or_default, &q, parses_desc)))
+        goto out;
+    if ((st = known_item_prior(s, fq, ql, &part)))
         goto out;
     if (part && (st = combine_take(XAP_Q_AND_MAYBE, &q, part))) {
         part = NULL;
@@ -580,6 +648,10 @@ static ch_status build_query(idx_searcher *s, const char *fq, const query_langs 
 out:
     xap_query_free(part);
     xap_query_free(q);
+    if (st) {
+        free(*parses_desc);
+        *parses_desc = NULL;
+    }
     return st;
 }
 
@@ -780,6 +852,7 @@ static ch_status search_once(idx_searcher *s, const idx_search_params *p, const 
     cand *c = NULL;
     bool *used = NULL;
     char *corrected = NULL;
+    char *and_desc = NULL; /* the parses with AND between words */
     qwords qw = {0};
     size_t n = 0;
     bool scoped = has_site_scope(fq) || (p->default_site && *p->default_site);
@@ -798,8 +871,17 @@ static ch_status search_once(idx_searcher *s, const idx_search_params *p, const 
     for (int relax = 0; relax < 2; relax++) {
         xap_query_free(q);
         q = NULL;
-        if ((st = build_query(s, fq, &ql, p, relax == 1, &q)))
+        char *desc = NULL;
+        if ((st = build_query(s, fq, &ql, p, relax == 1, &q, &desc)))
             goto out;
+        if (relax == 0) {
+            and_desc = desc;
+        } else {
+            bool same = and_desc && desc && strcmp(and_desc, desc) == 0;
+            free(desc);
+            if (same)
+                break; /* OR between words changes nothing (one word, phrases only) */
+        }
         xap_mset_free(ms);
         ms = NULL;
         xap_status xs = xap_enquire_set_query(enq, q);
@@ -910,9 +992,31 @@ out:
     free(c);
     free(used);
     free(corrected);
+    free(and_desc);
     xap_mset_free(ms);
     xap_enquire_free(enq);
     xap_query_free(q);
+    return st;
+}
+
+ch_status idx_search_describe_parses(idx_searcher *s, const idx_search_params *p, bool or_default,
+                                     char **out)
+{
+    *out = NULL;
+    if (!s || !p || !p->query || strlen(p->query) > IDX_MAX_QUERY_BYTES)
+        return CH_ERR_ARG;
+    buf_t fq;
+    buf_init(&fq, IDX_MAX_QUERY_BYTES * 4 + 16);
+    ch_status st =
+        text_utf8_valid(p->query, strlen(p->query)) ? fold_query(p->query, &fq) : CH_ERR_PARSE;
+    query_langs ql;
+    xap_query *q = NULL;
+    if (!st) {
+        query_langs_pick(s, buf_str(&fq), &ql);
+        st = parses_ored(s, buf_str(&fq), &ql, or_default, &q, out);
+    }
+    xap_query_free(q);
+    buf_free(&fq);
     return st;
 }
 

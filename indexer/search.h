@@ -64,6 +64,12 @@ ch_status idx_search(idx_searcher *s, const idx_search_params *p, idx_results *o
 
 void idx_results_free(idx_results *r);
 
+/* For tests and debugging: the distinct parses of p->query that idx_search() ORs (one per
+ * stemming language; parses that coincide are matched once), one line each, "COPIES<TAB>Xapian
+ * query description", with AND between words, or OR when or_default. *out is malloc'd. */
+ch_status idx_search_describe_parses(idx_searcher *s, const idx_search_params *p, bool or_default,
+                                     char **out);
+
 /* Up to `max` completions of `prefix` from the index's own vocabulary and titles (never from
  * other people's queries), skipping words that only occur in hidden categories. Each string and
  * the array are malloc'd; free with idx_strings_free(). */

@@ -1,13 +1,15 @@
 /* bench/scale/qbench: in-process query latency over indexer/search.h.
  *
- * Usage: qbench --db DIR|STUB --queries TSV [--warmup 0|1]
+ * Usage: qbench --db DIR|STUB --queries TSV [--warmup 0|1] [--each FILE]
  * TSV lines are "mode<TAB>kind<TAB>query" (bench/scale/gen --queries). Each query runs through
  * idx_search() with the categories its mode hides (data/policies.ini, as chouette search does),
  * first page of 10. With --warmup 1 (default) the whole mix runs once untimed first, so the
  * numbers are for a warm page cache. Prints one TSV line:
  *   queries errors p50_ms p95_ms p99_ms mean_ms max_ms zero_result_queries cpu_p50_ms cpu_p99_ms
  * The cpu_ columns are the thread's CPU time per query (CLOCK_THREAD_CPUTIME_ID): on a machine
- * shared with other work they move much less than the wall-clock ones. */
+ * shared with other work they move much less than the wall-clock ones. With --each, FILE gets
+ * one line per query, to tell which queries make the tail:
+ *   cpu_ms wall_ms results estimated mode kind query */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,7 @@
 
 typedef struct {
     int mode;
+    char *kind;
     char *query;
 } qb_query;
 
@@ -41,20 +44,22 @@ static double pct(const double *sorted, size_t n, double p)
 
 int main(int argc, char **argv)
 {
-    const char *db = NULL, *qfile = NULL;
+    const char *db = NULL, *qfile = NULL, *each_file = NULL;
     long warmup = 1;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--db") == 0)
             db = argv[i + 1];
         else if (strcmp(argv[i], "--queries") == 0)
             qfile = argv[i + 1];
+        else if (strcmp(argv[i], "--each") == 0)
+            each_file = argv[i + 1];
         else if (strcmp(argv[i], "--warmup") == 0 && cli_parse_long(argv[i + 1], 0, 1, &warmup))
             continue;
         else
             db = NULL, i = argc;
     }
     if (!db || !qfile) {
-        fputs("usage: qbench --db DIR|STUB --queries TSV [--warmup 0|1]\n", stderr);
+        fputs("usage: qbench --db DIR|STUB --queries TSV [--warmup 0|1] [--each FILE]\n", stderr);
         return 2;
     }
     int rc = 1;
@@ -67,7 +72,7 @@ int main(int argc, char **argv)
     flt_policy *pol = NULL;
     idx_searcher *s = NULL;
     char *err = NULL, path[4096], perr[256], line[4096];
-    FILE *f = NULL;
+    FILE *f = NULL, *each = NULL;
     if (!qs || !lat || !cpu)
         goto out;
     if (paths_data_file("policies.ini", path, sizeof path) ||
@@ -97,12 +102,22 @@ int main(int argc, char **argv)
         if (mode < 0 || mode > 2)
             continue;
         qs[nq].mode = mode;
-        if (!(qs[nq].query = strdup(t2 + 1)))
+        *t2 = '\0';
+        qs[nq].kind = strdup(t1 + 1);
+        qs[nq].query = strdup(t2 + 1);
+        if (!qs[nq].kind || !qs[nq].query) {
+            free(qs[nq].kind);
+            free(qs[nq].query);
             goto out;
+        }
         nq++;
     }
     if (!nq) {
         fputs("qbench: no queries\n", stderr);
+        goto out;
+    }
+    if (each_file && !(each = fopen(each_file, "w"))) {
+        fprintf(stderr, "qbench: cannot write %s\n", each_file);
         goto out;
     }
     if (idx_searcher_open(db, &s, &err)) {
@@ -130,6 +145,10 @@ int main(int argc, char **argv)
                     (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
                 errors += st != CH_OK;
                 zero += st == CH_OK && r.n_results == 0;
+                if (each)
+                    fprintf(each, "%.3f\t%.3f\t%zu\t%lu\t%s\t%s\t%s\n", cpu[i], lat[i], r.n_results,
+                            (unsigned long)r.estimated_total, flt_mode_name(qs[i].mode), qs[i].kind,
+                            qs[i].query);
             }
             idx_results_free(&r);
         }
@@ -146,10 +165,16 @@ int main(int argc, char **argv)
 out:
     if (f)
         fclose(f);
+    if (each && fclose(each) != 0) {
+        fprintf(stderr, "qbench: cannot write %s\n", each_file);
+        rc = 1;
+    }
     idx_searcher_close(s);
     flt_policy_free(pol);
-    for (size_t i = 0; qs && i < nq; i++)
+    for (size_t i = 0; qs && i < nq; i++) {
+        free(qs[i].kind);
         free(qs[i].query);
+    }
     free(qs);
     free(lat);
     free(cpu);

@@ -304,6 +304,53 @@ static void test_and_then_or(void **state)
     idx_results_free(&r);
 }
 
+static size_t count_lines(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* Parses that coincide are matched once, weighted as their copies were together; OR between
+ * words is tried only when it changes the query. */
+static void test_parses_matched_once(void **state)
+{
+    fixture *f = *state;
+    idx_search_params p = {.query = "\"droite graduée\"", .page = 1, .per_page = 10};
+    char *and_desc = NULL, *or_desc = NULL;
+    /* A phrase is never stemmed: the French, English and exact parses are one. */
+    assert_int_equal(idx_search_describe_parses(f->s, &p, false, &and_desc), CH_OK);
+    assert_int_equal(count_lines(and_desc), 1);
+    assert_true(and_desc[0] == '2' || and_desc[0] == '3'); /* 2 when the language is known */
+    assert_non_null(strstr(and_desc, "PHRASE"));
+    assert_int_equal(idx_search_describe_parses(f->s, &p, true, &or_desc), CH_OK);
+    assert_string_equal(and_desc, or_desc);
+    free(and_desc);
+    free(or_desc);
+    /* Two words whose stems differ: the exact parse and a stemmed one at least, and OR between
+     * the words is another query. */
+    p.query = "nombres négatifs";
+    assert_int_equal(idx_search_describe_parses(f->s, &p, false, &and_desc), CH_OK);
+    assert_true(count_lines(and_desc) >= 2);
+    assert_int_equal(idx_search_describe_parses(f->s, &p, true, &or_desc), CH_OK);
+    assert_string_not_equal(and_desc, or_desc);
+    free(and_desc);
+    free(or_desc);
+    /* Bad input is refused, not described. */
+    p.query = "\xff\xfe";
+    assert_int_equal(idx_search_describe_parses(f->s, &p, false, &and_desc), CH_ERR_PARSE);
+    assert_null(and_desc);
+    /* Ranking and results are those of the copies: the phrase still finds its page alone. */
+    idx_results r = run(f, "\"droite graduée\"", 1, 10, NULL, 0);
+    assert_int_equal(r.n_results, 1);
+    assert_string_equal(r.results[0].url, "http://www.ecole.example.fr/maths");
+    idx_results_free(&r);
+    r = run(f, "\"graduée droite\"", 1, 10, NULL, 0); /* no such phrase: nothing, no error */
+    assert_int_equal(r.n_results, 0);
+    idx_results_free(&r);
+}
+
 /* The page named after the query comes first, even when another repeats the word all along
  * (the known-item prior on title and URL words; without it the long page wins on BM25). */
 static void test_known_item_prior(void **state)
@@ -524,6 +571,7 @@ int main(void)
         cmocka_unit_test(test_required_category),
         cmocka_unit_test(test_per_host_limit_and_paging),
         cmocka_unit_test(test_and_then_or),
+        cmocka_unit_test(test_parses_matched_once),
         cmocka_unit_test(test_known_item_prior),
         cmocka_unit_test(test_spelling),
         cmocka_unit_test(test_snippet_escaped_and_json),

@@ -23,8 +23,8 @@
 #include "indexer/linkgraph.h"
 #include "indexer/xapian/xap.h"
 
-#define IDX_SCHEMA_VERSION "chouette-index-2" /* part of every version signature */
-/* libdeflate's level for IDX_SLOT_TEXT, of 12: near the best ratio on 2 KiB, at a fraction of
+#define IDX_SCHEMA_VERSION "chouette-index-3" /* part of every version signature */
+/* libdeflate's level for the snippet text, of 12: near the best ratio on 2 KiB, at a fraction of
  * 12's time. */
 #define IDX_TEXT_DEFLATE_LEVEL 9
 #define IDX_MAX_TERM 240u    /* Xapian's limit is 245 bytes */
@@ -531,7 +531,7 @@ typedef struct {
     const idx_linkgraph *graph;            /* pass 2, read-only */
     const flt_classifier *classifier;      /* NULL: no categories */
     flt_verdict verdict;                   /* the worker's own scratch for the classifier */
-    struct libdeflate_compressor *deflate; /* pass 2: for IDX_SLOT_TEXT */
+    struct libdeflate_compressor *deflate; /* pass 2: the snippet text of the data */
 } worker_ctx;
 
 static item *item_new(item_kind k)
@@ -676,6 +676,12 @@ ch_status idx_text_pack(struct libdeflate_compressor *z, const char *text, size_
     return CH_OK;
 }
 
+size_t idx_data_json_len(const char *data, size_t len)
+{
+    const char *nul = memchr(data, '\0', len);
+    return nul ? (size_t)(nul - data) : len;
+}
+
 size_t idx_text_unpack(struct libdeflate_decompressor *z, const void *in, size_t len,
                        char out[IDX_DATA_TEXT_MAX])
 {
@@ -738,6 +744,24 @@ static bool header_has_noindex(const warc_record *rec)
              strcasestr(rec->http_headers[i].value, "none")))
             return true;
     return false;
+}
+
+/* Set the document's data: the JSON, then a NUL and the packed snippet text if any (index.h). */
+static ch_status data_with_text(xap_doc *doc, const char *json, const char *packed,
+                                size_t packed_len)
+{
+    size_t jl = strlen(json), n = jl + (packed ? 1 + packed_len : 0);
+    char *d = malloc(n ? n : 1);
+    if (!d)
+        return CH_ERR_NOMEM;
+    memcpy(d, json, jl);
+    if (packed) {
+        d[jl] = '\0';
+        memcpy(d + jl + 1, packed, packed_len);
+    }
+    xap_status xs = xap_doc_set_data(doc, d, n);
+    free(d);
+    return xs == XAP_OK ? CH_OK : CH_ERR_INTERNAL;
 }
 
 /* Build the whole document of an extracted page (pass 2). */
@@ -854,18 +878,17 @@ static ch_status build_doc(worker_ctx *c, lang_ident *li, const char *url, const
         goto out;
 
     /* Values. */
-    size_t keep = utf8_cut(pg->text, pg->text_len, IDX_DATA_TEXT_MAX);
-    if (keep && (st = idx_text_pack(c->deflate, pg->text, keep, &packed, &packed_len)))
-        goto out;
     if (xap_doc_set_value_double(doc, IDX_SLOT_RANK, rank) ||
         xap_doc_set_value(doc, IDX_SLOT_DATE, date, strlen(date)) ||
         xap_doc_set_value(doc, IDX_SLOT_HOST, host, strlen(host)) ||
-        xap_doc_set_value(doc, IDX_SLOT_DUPKEY, h32, strlen(h32)) ||
-        (packed && xap_doc_set_value(doc, IDX_SLOT_TEXT, packed, packed_len))) {
+        xap_doc_set_value(doc, IDX_SLOT_DUPKEY, h32, strlen(h32))) {
         st = CH_ERR_INTERNAL;
         goto out;
     }
-    /* Data. */
+    /* Data: the JSON, then the start of the text, deflated. */
+    size_t keep = utf8_cut(pg->text, pg->text_len, IDX_DATA_TEXT_MAX);
+    if (keep && (st = idx_text_pack(c->deflate, pg->text, keep, &packed, &packed_len)))
+        goto out;
     data = json_object();
     if (!data || json_object_set_new(data, "url", json_string(url)) ||
         json_object_set_new(data, "title", json_string(pg->title)) ||
@@ -876,10 +899,12 @@ static ch_status build_doc(worker_ctx *c, lang_ident *li, const char *url, const
         goto out;
     }
     json = json_dumps(data, JSON_COMPACT);
-    if (!json || xap_doc_set_data(doc, json, strlen(json))) {
-        st = json ? CH_ERR_INTERNAL : CH_ERR_PARSE;
+    if (!json) {
+        st = CH_ERR_PARSE;
         goto out;
     }
+    if ((st = data_with_text(doc, json, packed, packed_len)))
+        goto out;
 
     /* Spelling words: title and headings, folded. A cut list is fine: what could be folded is
      * kept. */

@@ -40,17 +40,17 @@ enum {
     IDX_SLOT_DATE = 1,   /* fetch date YYYYMMDDhhmmss */
     IDX_SLOT_HOST = 2,   /* host, per-site collapse key */
     IDX_SLOT_DUPKEY = 3, /* content hash, duplicate collapse key */
-    IDX_SLOT_TEXT = 4,   /* the start of the text for snippets, deflated (idx_text_pack) */
+    IDX_SLOT_TEXT = 4,   /* chouette-index-2 only: the snippet text, now in the data */
     IDX_SLOT_LAST = IDX_SLOT_TEXT,
 };
 
 /* Batches are large on purpose: every commit leaves part-filled blocks in Xapian's tables (keyed by
  * term, so each batch inserts everywhere): 1000-document batches made the demo index 1.6 times as
  * big as one commit did. 10000 is also Xapian's own default flush threshold (what omindex uses). */
-#define IDX_BATCH_DOCS 10000u               /* documents per committed batch */
-#define IDX_BATCH_BYTES (64u * 1024 * 1024) /* bytes of extracted text per committed batch */
-#define IDX_MAX_PAYLOAD (8u * 1024 * 1024)  /* bigger HTTP bodies are skipped ("too big") */
-#define IDX_DATA_TEXT_MAX (2u * 1024)       /* bytes of text kept for snippets (IDX_SLOT_TEXT) */
+#define IDX_BATCH_DOCS 10000u                     /* documents per committed batch */
+#define IDX_BATCH_BYTES (64u * 1024 * 1024)       /* bytes of extracted text per committed batch */
+#define IDX_MAX_PAYLOAD (8u * 1024 * 1024)        /* bigger HTTP bodies are skipped ("too big") */
+#define IDX_DATA_TEXT_MAX (2u * 1024)             /* bytes of text kept for snippets */
 #define IDX_PAGE_CACHE_BYTES (128u * 1024 * 1024) /* pages parsed in pass 1 kept for pass 2 */
 #define IDX_MAX_JOBS 64u                          /* worker threads at most */
 #define IDX_QUEUE_DEPTH 64u                       /* prepared documents waiting for the writer */
@@ -130,17 +130,23 @@ ch_status idx_writer_close(idx_writer *w);
  * Appends to out; errors of text_fold. */
 ch_status idx_fold(const char *in, size_t len, buf_t *out);
 
-/* The text kept for snippets, as stored in IDX_SLOT_TEXT: a raw DEFLATE stream (RFC 1951) of
- * at most IDX_DATA_TEXT_MAX bytes of UTF-8. A value, not part of the JSON data, so that a result
- * costs neither jansson's decoding of it nor Xapian's zlib (libdeflate inflates it faster);
- * compressed, so that the index is no bigger than with the text in the data. */
+/* A document's data (docs/ARCHITECTURE.md): a JSON object (url, title, lang, site,
+ * description), then, when the page has text, a NUL byte and the text kept for snippets as a raw
+ * DEFLATE stream (RFC 1951) of at most IDX_DATA_TEXT_MAX bytes of UTF-8. Outside the JSON, so
+ * that a result costs neither jansson's decoding of it nor Xapian's zlib (libdeflate inflates it
+ * faster); in the data, so that a result is one read (as a value slot it cost a second look-up,
+ * a fifth of a search); compressed, so that the index is no bigger than with plain text. JSON
+ * never holds a NUL byte (jansson writes it as \u0000). Indexes of chouette-index-2 keep the
+ * stream in IDX_SLOT_TEXT, those of chouette-index-1 the plain text as the JSON's "text". */
+/* The length of the JSON part of data[0..len). */
+size_t idx_data_json_len(const char *data, size_t len);
 struct libdeflate_compressor;
 struct libdeflate_decompressor;
 /* Deflate text[0..len) (len <= IDX_DATA_TEXT_MAX) into *out (malloc'd, *out_len bytes). */
 ch_status idx_text_pack(struct libdeflate_compressor *z, const char *text, size_t len, char **out,
                         size_t *out_len);
-/* Inflate a stored value into out (IDX_DATA_TEXT_MAX bytes): the length, or 0 when the value is
- * not such a stream or not UTF-8 (the caller then has no text, which is not an error). */
+/* Inflate a stored stream into out (IDX_DATA_TEXT_MAX bytes): the length, or 0 when it is not
+ * such a stream or not UTF-8 (the caller then has no text, which is not an error). */
 size_t idx_text_unpack(struct libdeflate_decompressor *z, const void *in, size_t len,
                        char out[IDX_DATA_TEXT_MAX]);
 

@@ -71,7 +71,7 @@ struct idx_searcher {
     shards_watch watch;     /* a stub: what tells that it must be opened again */
     bool watch_failed;      /* the stub changed and opening it again failed: retry later */
     lang_ident *li; /* may be NULL (no models): queries are then stemmed in French and English */
-    struct libdeflate_decompressor *inflate; /* IDX_SLOT_TEXT; NULL: snippets from descriptions */
+    struct libdeflate_decompressor *inflate; /* snippet text; NULL: snippets from descriptions */
     char err[512];
 };
 
@@ -803,26 +803,36 @@ static ch_status fill_result(idx_searcher *s, xap_mset *ms, size_t i, const qwor
     xap_status xs = xap_mset_item_data(ms, i, &data, &len);
     if (xs != XAP_OK)
         return xs == XAP_ERR_DB_MODIFIED ? CH_ERR_EOF : CH_ERR_IO;
-    json_t *o = json_loadb(data, len, 0, NULL);
-    free(data);
+    size_t jl = idx_data_json_len(data, len);
+    json_t *o = json_loadb(data, jl, 0, NULL);
     if (!o)
         o = json_object(); /* a document without our data: show what we can */
-    if (!o)
+    if (!o) {
+        free(data);
         return CH_ERR_NOMEM;
+    }
     r->url = json_str_dup(o, "url");
     r->title = json_str_dup(o, "title");
     r->lang = json_str_dup(o, "lang");
     r->site = json_str_dup(o, "site");
-    /* The snippet's text: its value slot, else the data's "text" (indexes of chouette-index-1),
-     * else the description. */
-    char *packed = NULL, unpacked[IDX_DATA_TEXT_MAX];
-    size_t packed_len = 0;
-    if ((xs = xap_mset_item_value(ms, i, IDX_SLOT_TEXT, &packed, &packed_len)) != XAP_OK) {
-        json_decref(o);
-        return xs == XAP_ERR_DB_MODIFIED ? CH_ERR_EOF : CH_ERR_IO;
+    /* The snippet's text: after the JSON (index.h), else in its value slot (indexes of
+     * chouette-index-2), else the JSON's "text" (chouette-index-1), else the description. */
+    char unpacked[IDX_DATA_TEXT_MAX];
+    size_t tl = 0;
+    if (jl < len) {
+        tl = idx_text_unpack(s->inflate, data + jl + 1, len - jl - 1, unpacked);
+    } else {
+        char *packed = NULL;
+        size_t packed_len = 0;
+        if ((xs = xap_mset_item_value(ms, i, IDX_SLOT_TEXT, &packed, &packed_len)) != XAP_OK) {
+            json_decref(o);
+            free(data);
+            return xs == XAP_ERR_DB_MODIFIED ? CH_ERR_EOF : CH_ERR_IO;
+        }
+        tl = idx_text_unpack(s->inflate, packed, packed_len, unpacked);
+        free(packed);
     }
-    size_t tl = idx_text_unpack(s->inflate, packed, packed_len, unpacked);
-    free(packed);
+    free(data);
     const char *text = unpacked;
     if (!tl) {
         text = json_string_value(json_object_get(o, "text"));
@@ -1180,7 +1190,7 @@ static ch_status suggest_once(idx_searcher *s, const char *fq, const char *const
             st = xs == XAP_ERR_DB_MODIFIED ? CH_ERR_EOF : CH_ERR_IO;
             goto out;
         }
-        json_t *o = json_loadb(data, len, 0, NULL);
+        json_t *o = json_loadb(data, idx_data_json_len(data, len), 0, NULL);
         free(data);
         const char *t = o ? json_string_value(json_object_get(o, "title")) : NULL;
         bool dup = !t || !*t;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <jansson.h>
+#include <libdeflate.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -450,11 +451,12 @@ static void test_snippet_escaped_and_json(void **state)
     free(js);
 }
 
-/* An index written before the text moved to IDX_SLOT_TEXT (schema chouette-index-1) keeps it in
- * the data's "text": its snippets still come from there. */
-static void test_snippet_from_older_index(void **state)
+/* Search "zorglub" in a one-document index written by hand as an older indexer did (data, and
+ * the value of IDX_SLOT_TEXT when slot_text is not NULL): the one result has `title` and a
+ * snippet containing `expect`. */
+static void assert_handmade_snippet(const char *data, const char *slot_text, const char *title,
+                                    const char *expect)
 {
-    (void)state;
     char *dir = test_make_tmpdir();
     char db[600];
     snprintf(db, sizeof db, "%s/old", dir);
@@ -465,9 +467,15 @@ static void test_snippet_from_older_index(void **state)
     assert_int_equal(xap_doc_add_term(d, "zorglub", 1), XAP_OK);
     assert_int_equal(xap_doc_add_boolean_term(d, "Qhttp://old.example.org/"), XAP_OK);
     assert_int_equal(xap_doc_set_value(d, IDX_SLOT_HOST, "old.example.org", 15), XAP_OK);
-    const char *data = "{\"url\":\"http://old.example.org/\",\"title\":\"Old\",\"lang\":\"en\","
-                       "\"site\":\"old.example.org\",\"description\":\"\","
-                       "\"text\":\"An old page about the zorglub machine.\"}";
+    if (slot_text) {
+        struct libdeflate_compressor *z = libdeflate_alloc_compressor(6);
+        char *packed = NULL;
+        size_t plen = 0;
+        assert_int_equal(idx_text_pack(z, slot_text, strlen(slot_text), &packed, &plen), CH_OK);
+        assert_int_equal(xap_doc_set_value(d, IDX_SLOT_TEXT, packed, plen), XAP_OK);
+        free(packed);
+        libdeflate_free_compressor(z);
+    }
     assert_int_equal(xap_doc_set_data(d, data, strlen(data)), XAP_OK);
     xap_docid id = 0;
     assert_int_equal(xap_wdb_add_document(w, d, &id), XAP_OK);
@@ -475,18 +483,33 @@ static void test_snippet_from_older_index(void **state)
     assert_int_equal(xap_wdb_close(w), XAP_OK);
 
     idx_searcher *s = NULL;
-    char *err = NULL;
-    assert_int_equal(idx_searcher_open(db, &s, &err), CH_OK);
+    assert_int_equal(idx_searcher_open(db, &s, NULL), CH_OK);
     idx_search_params p = {.query = "zorglub", .page = 1, .per_page = 10};
     idx_results r;
     assert_int_equal(idx_search(s, &p, &r), CH_OK);
     assert_int_equal(r.n_results, 1);
     assert_string_equal(r.results[0].url, "http://old.example.org/");
-    assert_non_null(strstr(r.results[0].snippet, "about the <mark>zorglub</mark> machine"));
+    assert_string_equal(r.results[0].title, title);
+    assert_non_null(strstr(r.results[0].snippet, expect));
     idx_results_free(&r);
     idx_searcher_close(s);
     test_rm_rf(dir);
     free(dir);
+}
+
+/* Indexes of older schemas keep working: chouette-index-1 kept the text in the data's "text",
+ * chouette-index-2 deflated in value slot IDX_SLOT_TEXT, with no text after the JSON. */
+static void test_snippet_from_older_indexes(void **state)
+{
+    (void)state;
+    assert_handmade_snippet("{\"url\":\"http://old.example.org/\",\"title\":\"Old\",\"lang\":"
+                            "\"en\",\"site\":\"old.example.org\",\"description\":\"\","
+                            "\"text\":\"An old page about the zorglub machine.\"}",
+                            NULL, "Old", "about the <mark>zorglub</mark> machine");
+    assert_handmade_snippet("{\"url\":\"http://old.example.org/\",\"title\":\"Second\","
+                            "\"lang\":\"en\",\"site\":\"old.example.org\",\"description\":\"\"}",
+                            "A page of the second format about the zorglub engine.", "Second",
+                            "about the <mark>zorglub</mark> engine");
 }
 
 static void test_suggest_info_and_limits(void **state)
@@ -575,7 +598,7 @@ int main(void)
         cmocka_unit_test(test_known_item_prior),
         cmocka_unit_test(test_spelling),
         cmocka_unit_test(test_snippet_escaped_and_json),
-        cmocka_unit_test(test_snippet_from_older_index),
+        cmocka_unit_test(test_snippet_from_older_indexes),
         cmocka_unit_test(test_suggest_info_and_limits),
         cmocka_unit_test(test_refresh_sees_new_commits),
     };

@@ -925,11 +925,18 @@ static ch_status search_once(idx_searcher *s, const idx_search_params *p, const 
         st = CH_ERR_NOMEM;
         goto out;
     }
-    for (size_t i = 0; i < n; i++) {
-        size_t hl;
-        c[i].idx = i;
-        if (xap_mset_item_value(ms, i, IDX_SLOT_HOST, &c[i].host, &hl) != XAP_OK) {
-            st = CH_ERR_EOF;
+    {
+        char **hosts = calloc(n ? n : 1, sizeof *hosts);
+        size_t *hl = calloc(n ? n : 1, sizeof *hl);
+        xap_status xs = hosts && hl ? xap_mset_values(ms, IDX_SLOT_HOST, hosts, hl) : XAP_ERR_NOMEM;
+        for (size_t i = 0; i < n && xs == XAP_OK; i++) {
+            c[i].idx = i;
+            c[i].host = hosts[i];
+        }
+        free(hosts);
+        free(hl);
+        if (xs != XAP_OK) {
+            st = xs == XAP_ERR_NOMEM ? CH_ERR_NOMEM : CH_ERR_EOF;
             goto out;
         }
     }

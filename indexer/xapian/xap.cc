@@ -7,6 +7,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -53,14 +54,16 @@ struct xap_query {
 };
 
 struct xap_enquire {
-    explicit xap_enquire(const Xapian::Database &db) : enq(db)
+    explicit xap_enquire(const Xapian::Database &database) : db(database), enq(database)
     {
     }
+    Xapian::Database db; /* for the result sets' value streams */
     Xapian::Enquire enq;
     char err[ERR_MAX] = {0};
 };
 
 struct xap_mset {
+    Xapian::Database db;
     Xapian::MSet mset;
     char err[ERR_MAX] = {0};
 };
@@ -1352,6 +1355,7 @@ xap_status xap_enquire_get_mset(xap_enquire *enq, unsigned first, unsigned maxit
     *out = nullptr;
     return guard(enq->err, [&]() -> xap_status {
         std::unique_ptr<xap_mset> h(new xap_mset());
+        h->db = enq->db;
         h->mset = enq->enq.get_mset(first, maxitems, check_at_least);
         *out = h.release();
         return XAP_OK;
@@ -1430,6 +1434,50 @@ xap_status xap_mset_item_value(xap_mset *m, size_t i, xap_slot slot, char **out,
         if (!mset_at(m->mset, i, &it))
             return bad_arg(m->err, "xap_mset_item_value: index out of range");
         *out = dup_bytes(it.get_document().get_value(slot), len);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_mset_values(xap_mset *m, xap_slot slot, char **out, size_t *lens)
+{
+    if (!m || !out || !lens)
+        return XAP_ERR_ARG;
+    size_t n = m->mset.size();
+    for (size_t i = 0; i < n; i++)
+        out[i] = nullptr;
+    return guard(m->err, [&]() -> xap_status {
+        std::vector<std::pair<Xapian::docid, size_t>> order;
+        order.reserve(n);
+        for (Xapian::MSetIterator it = m->mset.begin(); it != m->mset.end(); ++it)
+            order.emplace_back(*it, order.size());
+        std::sort(order.begin(), order.end());
+        std::vector<std::string> vals(n);
+        try {
+            Xapian::ValueIterator v = m->db.valuestream_begin(slot),
+                                  end = m->db.valuestream_end(slot);
+            for (const auto &o : order) {
+                if (v == end)
+                    break;
+                v.skip_to(o.first);
+                if (v != end && v.get_docid() == o.first)
+                    vals[o.second] = *v;
+            }
+        } catch (const Xapian::UnimplementedError &) { /* a remote shard: one look-up each */
+            for (const auto &o : order)
+                vals[o.second] =
+                    m->mset[static_cast<Xapian::doccount>(o.second)].get_document().get_value(slot);
+        }
+        size_t done = 0;
+        try {
+            for (; done < n; done++)
+                out[done] = dup_bytes(vals[done], &lens[done]);
+        } catch (...) {
+            for (size_t k = 0; k < done; k++) {
+                free(out[k]);
+                out[k] = nullptr;
+            }
+            throw;
+        }
         return XAP_OK;
     });
 }

@@ -354,6 +354,10 @@ XAP_API xap_status xap_mset_get_item(xap_mset *m, size_t i, xap_mset_item *out);
 XAP_API xap_status xap_mset_item_data(xap_mset *m, size_t i, char **out, size_t *len);
 XAP_API xap_status xap_mset_item_value(xap_mset *m, size_t i, xap_slot slot, char **out,
                                        size_t *len);
+/* The values in `slot` of all xap_mset_size(m) items, read in one pass over the slot's value
+ * stream in document order, which costs far less than a look-up per item: out[i] (malloc'd,
+ * lens[i] bytes + NUL; "" when unset) for item i. On failure no out[i] is left allocated. */
+XAP_API xap_status xap_mset_values(xap_mset *m, xap_slot slot, char **out, size_t *lens);
 /* Item i's document as a new handle freed with xap_doc_free(). */
 XAP_API xap_status xap_mset_item_document(xap_mset *m, size_t i, xap_doc **out);
 

@@ -879,6 +879,77 @@ static void test_stub_file_and_many_paths(void **state)
     xap_db_close(db);
 }
 
+/* xap_mset_values gives, item by item, what xap_mset_item_value gives, for items in rank order
+ * (not docid order), documents without the value, and a database of two shards. */
+static void assert_values_match(xap_db *db, size_t expect_n)
+{
+    xap_query *q = NULL;
+    assert_int_equal(xap_query_term("beacon", 1, &q), XAP_OK);
+    xap_enquire *e = NULL;
+    assert_int_equal(xap_enquire_new(db, &e), XAP_OK);
+    assert_int_equal(xap_enquire_set_query(e, q), XAP_OK);
+    xap_mset *m = NULL;
+    assert_int_equal(xap_enquire_get_mset(e, 0, 100, 100, &m), XAP_OK);
+    size_t n = xap_mset_size(m);
+    assert_int_equal(n, expect_n);
+    char *vals[64];
+    size_t lens[64];
+    assert_int_equal(xap_mset_values(m, SLOT_SITE, vals, lens), XAP_OK);
+    size_t unset = 0, out_of_order = 0;
+    xap_docid prev = 0;
+    for (size_t i = 0; i < n; i++) {
+        char *one = NULL;
+        size_t len = 0;
+        assert_int_equal(xap_mset_item_value(m, i, SLOT_SITE, &one, &len), XAP_OK);
+        assert_int_equal(lens[i], len);
+        assert_string_equal(vals[i], one);
+        unset += len == 0;
+        xap_mset_item it;
+        assert_int_equal(xap_mset_get_item(m, i, &it), XAP_OK);
+        out_of_order += it.docid < prev;
+        prev = it.docid;
+        free(one);
+        free(vals[i]);
+    }
+    assert_true(unset > 0 && unset < n);
+    assert_true(out_of_order > 0);
+    assert_int_equal(xap_mset_values(NULL, SLOT_SITE, vals, lens), XAP_ERR_ARG);
+    xap_mset_free(m);
+    xap_enquire_free(e);
+    xap_query_free(q);
+}
+
+static void test_mset_values_in_one_pass(void **state)
+{
+    fixture *f = *state;
+    xap_wdb *w[2] = {open_writer(f, "va"), open_writer(f, "vb")};
+    for (int i = 0; i < 40; i++) {
+        xap_doc *d = NULL;
+        assert_int_equal(xap_doc_new(&d), XAP_OK);
+        /* Later documents weigh more: the rank order is not the docid order. */
+        assert_int_equal(xap_doc_add_term(d, "beacon", (unsigned)(1 + i)), XAP_OK);
+        assert_int_equal(xap_doc_add_term(d, "padding", (unsigned)(80 - i)), XAP_OK);
+        char host[32];
+        snprintf(host, sizeof host, "host%d.example", i);
+        if (i % 3)
+            assert_int_equal(xap_doc_set_value(d, SLOT_SITE, host, strlen(host)), XAP_OK);
+        assert_int_equal(xap_wdb_add_document(w[i % 2], d, NULL), XAP_OK);
+        xap_doc_free(d);
+    }
+    assert_int_equal(xap_wdb_close(w[0]), XAP_OK);
+    assert_int_equal(xap_wdb_close(w[1]), XAP_OK);
+    xap_db *db = open_reader(f, "va");
+    assert_values_match(db, 20);
+    xap_db_close(db);
+    char pa[128], pb[128];
+    path_in(f, "va", pa, sizeof pa);
+    path_in(f, "vb", pb, sizeof pb);
+    const char *paths[] = {pa, pb};
+    assert_int_equal(xap_db_open_many(paths, 2, &db, NULL), XAP_OK);
+    assert_values_match(db, 40);
+    xap_db_close(db);
+}
+
 static void test_open_errors(void **state)
 {
     fixture *f = *state;
@@ -1136,6 +1207,7 @@ int main(void)
         T(test_spelling),
         T(test_spelling_walk),
         T(test_stub_file_and_many_paths),
+        T(test_mset_values_in_one_pass),
         T(test_open_errors),
         T(test_second_writer_is_locked),
         T(test_unreachable_remote_shard),

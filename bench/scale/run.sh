@@ -9,7 +9,7 @@
 # Environment: SCALE_WORK (default /tmp/chouette-scale: WARCs and indexes, reused between runs
 # when the seed and size match), SCALE_SEED (1), SCALE_HOSTS (1000), BUILD (build-bench),
 # WRK_SECONDS (10), WRK_CONNECTIONS (16), SCALE_OUT (bench/scale/results.tsv).
-# Appends one TSV line per size to SCALE_OUT and redraws docs/scale.png when gnuplot is
+# Appends one TSV line per size to SCALE_OUT and redraws its plot when gnuplot is
 # installed (CHOUETTE_BENCH_DEPS=1 scripts/install-deps.sh).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -34,14 +34,21 @@ if [ $plot_only = 0 ]; then
     make --no-print-directory -s BUILD="$build" "$build/bin/chouette" >/dev/null
     bench/scale/build.sh "$build"
 fi
+# The commit the binaries were built from (HEAD may move during a long run); "+" when the tree
+# had changes then.
+commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo +)
 chouette=$top/$build/bin/chouette
 mkdir -p "$work"
 cores=$(nproc)
 header="date	commit	cores	load1	pages	hosts	gen_s	index_s	docs_per_s	peak_rss_mb	text_mb	warc_mb	index_mb	index_per_text	index_bytes_per_page	q_p50_ms	q_p95_ms	q_p99_ms	q_mean_ms	q_errors	q_zero	http_rps	http_p99_ms	index_cpu_s	q_cpu_p50_ms	q_cpu_p99_ms"
 [ -s "$out" ] || echo "$header" >"$out"
 
-spid=""
-cleanup() { [ -n "$spid" ] && kill "$spid" 2>/dev/null; return 0; }
+spid="" latest=""
+cleanup() {
+    [ -n "$spid" ] && kill "$spid" 2>/dev/null
+    [ -n "$latest" ] && rm -f "$latest"
+    return 0
+}
 trap cleanup EXIT
 
 for size in "$@"; do
@@ -130,7 +137,7 @@ PY
     fi
 
     pages=$(awk -F'\t' '$1=="pages"{print $2; exit}' "$web"/gen-0.out)
-    row=$(awk -v d="$(date -u +%Y-%m-%dT%H:%M:%SZ)" -v c="$(git rev-parse --short HEAD)" \
+    row=$(awk -v d="$(date -u +%Y-%m-%dT%H:%M:%SZ)" -v c="$commit" \
         -v cores="$cores" -v load1="$load1" -v cpu="$cpu_s" -v qc50="$qc50" -v qc99="$qc99" -v pages="$pages" -v hosts="$hosts" -v gen="$gen_s" -v is="$index_s" \
         -v dps="$dps" -v rss="$rss_kb" -v tb="$text_bytes" -v wb="$warc_bytes" -v ib="$index_bytes" \
         -v q50="$q50" -v q95="$q95" -v q99="$q99" -v qm="$qmean" -v qe="$q_err" -v qz="$qzero" \
@@ -143,31 +150,38 @@ PY
     echo "$row"
 done
 
-# 5. the plot: latency and indexing rate against size, from every line of the results
+# 5. the plot: latency and indexing rate against size, from the latest line of each size;
+# docs/scale.png for the committed results, next to any other SCALE_OUT (a trial's own lines
+# must not replace the committed plot)
+plot=$top/docs/scale.png
+[ "$out" -ef "$top/bench/scale/results.tsv" ] || plot=${out%.tsv}.png
+latest=$(mktemp /tmp/scale-latest.XXXXXX)
+awk -F'\t' 'NR == 1 { print; next } { last[$5] = $0 } END { for (p in last) print last[p] }' \
+    "$out" | { IFS= read -r h; echo "$h"; sort -t "$(printf '\t')" -k5,5n; } >"$latest"
 if command -v gnuplot >/dev/null; then
     gnuplot <<GP
 set terminal pngcairo size 900,420 font ",10" noenhanced
-set output "$top/docs/scale.png"
+set output "$plot"
 set datafile separator "\t"
-set multiplot layout 1,2 title "Chouette at scale: bench/scale/run.sh, synthetic fr/en web\n(machine load and CPU seconds of each run: bench/scale/results.tsv)"
+set multiplot layout 1,2 title "Chouette at scale: bench/scale/run.sh, synthetic fr/en web\n(latest run of each size; every run, with machine load and CPU seconds: bench/scale/results.tsv)"
 set logscale x
 set xlabel "pages"
 set key top left
 set ylabel "query latency (ms)"
 set yrange [0:*]
 set offsets 0, 0, 10, 0
-plot "$out" using 5:16 every ::1 with linespoints title "p50", \
+plot "$latest" using 5:16 every ::1 with linespoints title "p50", \
      "" using 5:17 every ::1 with linespoints title "p95", \
      "" using 5:18 every ::1 with linespoints title "p99", \
      50 with lines dashtype 2 title "p99 target"
 set ylabel "indexing (pages/s)"
 set yrange [0:*]
 set offsets 0, 0, 150, 0
-plot "$out" using 5:9 every ::1 with linespoints title "pages/s", \
+plot "$latest" using 5:9 every ::1 with linespoints title "pages/s", \
      1000 with lines dashtype 2 title "target"
 unset multiplot
 GP
-    echo "plot: docs/scale.png"
+    echo "plot: $plot"
 else
     echo "gnuplot not installed: no plot (CHOUETTE_BENCH_DEPS=1 scripts/install-deps.sh)" >&2
 fi

@@ -58,9 +58,6 @@
 #define IDX_QWORDS_MAX 32u     /* query words used for highlighting */
 #define IDX_DEFAULT_TIME_LIMIT 0.5
 #define IDX_SHARD_RETRY_S 10 /* a refresh tries the shards that were down at most this often */
-#ifndef IDX_DUP_PARSE_SCALE
-#define IDX_DUP_PARSE_SCALE(k) ((double)(k))
-#endif
 
 struct idx_searcher {
     xap_db *db;
@@ -456,9 +453,10 @@ static ch_status spelling_correction(idx_searcher *s, const char *fq, const quer
 /* The query's parses (one per stemmer of ql) ORed into *out. Parses often coincide: a phrase is
  * never stemmed, and many words have the same French and English stem. A parse equal to one
  * already taken is not matched again (a phrase in three copies cost three phrase checks of every
- * candidate page); the one kept is weighted by IDX_DUP_PARSE_SCALE(copies), the weight the copies
- * had together, so the ranking is unchanged. *desc, if not NULL, gets the description of the
- * whole, malloc'd. */
+ * candidate page); the one kept is weighted by its number of copies, the weight they had
+ * together (Xapian weighs each occurrence of a term in a query alike), so the ranking is
+ * unchanged. *desc, if not NULL, gets one line per distinct parse, "COPIES<TAB>description",
+ * malloc'd. */
 static ch_status parses_ored(idx_searcher *s, const char *fq, const query_langs *ql,
                              bool or_default, xap_query **out, char **desc)
 {
@@ -500,7 +498,7 @@ static ch_status parses_ored(idx_searcher *s, const char *fq, const query_langs 
         parse[j] = NULL;
         if (copies[j] > 1) {
             xap_query *scaled = NULL;
-            xap_status xs = xap_query_scale_weight(kept, IDX_DUP_PARSE_SCALE(copies[j]), &scaled);
+            xap_status xs = xap_query_scale_weight(kept, (double)copies[j], &scaled);
             xap_query_free(kept);
             if (xs != XAP_OK) {
                 st = CH_ERR_NOMEM;

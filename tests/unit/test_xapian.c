@@ -7,6 +7,7 @@
 #include <cmocka.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -950,6 +951,75 @@ static void test_mset_values_in_one_pass(void **state)
     xap_db_close(db);
 }
 
+/* The weights of the items of `q` on db (BM25 as search.c sets it), by docid, into w[1..]. */
+static void weights_by_docid(xap_db *db, const xap_query *q, double *w, size_t cap)
+{
+    xap_enquire *e = NULL;
+    assert_int_equal(xap_enquire_new(db, &e), XAP_OK);
+    assert_int_equal(xap_enquire_set_bm25(e, 1.6, 0, 1, 0.3, 0.5), XAP_OK);
+    assert_int_equal(xap_enquire_set_query(e, q), XAP_OK);
+    xap_mset *m = NULL;
+    assert_int_equal(xap_enquire_get_mset(e, 0, 100, 100, &m), XAP_OK);
+    for (size_t i = 0; i < xap_mset_size(m); i++) {
+        xap_mset_item it;
+        assert_int_equal(xap_mset_get_item(m, i, &it), XAP_OK);
+        assert_true(it.docid < cap);
+        w[it.docid] = it.weight;
+    }
+    xap_mset_free(m);
+    xap_enquire_free(e);
+}
+
+/* What search.c relies on to match coinciding parses once: a query ORed with k copies of itself
+ * weighs exactly what the query scaled by k weighs (Xapian weighs each occurrence of a term in a
+ * query alike), for words and for a phrase. */
+static void test_copies_weigh_as_scaled_query(void **state)
+{
+    fixture *f = *state;
+    xap_wdb *w = open_writer(f, "copies");
+    put_doc(w, "english", "a", "the lighthouse keeper keeps the lamp of the lighthouse", NULL);
+    put_doc(w, "english", "b", "a keeper of bees keeps a lighthouse map", NULL);
+    put_doc(w, "english", "c", "lighthouse keeper", NULL);
+    put_doc(w, "english", "d", "the keeper of the zoo", NULL);
+    assert_int_equal(xap_wdb_close(w), XAP_OK);
+    xap_db *db = open_reader(f, "copies");
+    const char *texts[] = {"lighthouse keeper", "\"lighthouse keeper\""};
+    for (size_t t = 0; t < 2; t++) {
+        xap_qparser *qp = NULL;
+        xap_query *q = NULL;
+        assert_int_equal(xap_qparser_new(&qp), XAP_OK);
+        assert_int_equal(xap_qparser_set_stemmer(qp, "english"), XAP_OK);
+        assert_int_equal(xap_qparser_set_stem_strategy(qp, XAP_STEM_SOME), XAP_OK);
+        assert_int_equal(xap_qparser_set_default_op(qp, XAP_QP_OP_OR), XAP_OK);
+        assert_int_equal(xap_qparser_parse(qp, texts[t], XAP_QP_DEFAULT, &q), XAP_OK);
+        for (unsigned k = 2; k <= 3; k++) {
+            xap_query *ored = NULL, *scaled = NULL, *tmp = NULL;
+            assert_int_equal(xap_query_combine(XAP_Q_OR, q, q, &ored), XAP_OK);
+            if (k == 3) {
+                assert_int_equal(xap_query_combine(XAP_Q_OR, ored, q, &tmp), XAP_OK);
+                xap_query_free(ored);
+                ored = tmp;
+            }
+            assert_int_equal(xap_query_scale_weight(q, k, &scaled), XAP_OK);
+            double a[16] = {0}, b[16] = {0}, one[16] = {0};
+            weights_by_docid(db, ored, a, 16);
+            weights_by_docid(db, scaled, b, 16);
+            weights_by_docid(db, q, one, 16);
+            size_t matched = 0;
+            for (size_t d = 0; d < 16; d++) {
+                assert_true(fabs(a[d] - b[d]) <= 1e-9 * (1 + fabs(a[d])));
+                matched += one[d] > 0;
+            }
+            assert_true(matched >= (t ? 2u : 3u));
+            xap_query_free(ored);
+            xap_query_free(scaled);
+        }
+        xap_query_free(q);
+        xap_qparser_free(qp);
+    }
+    xap_db_close(db);
+}
+
 static void test_open_errors(void **state)
 {
     fixture *f = *state;
@@ -1208,6 +1278,7 @@ int main(void)
         T(test_spelling_walk),
         T(test_stub_file_and_many_paths),
         T(test_mset_values_in_one_pass),
+        T(test_copies_weigh_as_scaled_query),
         T(test_open_errors),
         T(test_second_writer_is_locked),
         T(test_unreachable_remote_shard),

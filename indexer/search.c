@@ -1014,19 +1014,36 @@ out:
     return st;
 }
 
+/* The user's query checked and folded into *fq (buf_init'd here; the caller frees it):
+ * CH_ERR_LIMIT when too long, CH_ERR_PARSE when not UTF-8 text, with the reason on s. */
+static ch_status prepare_query(idx_searcher *s, const char *query, buf_t *fq)
+{
+    buf_init(fq, IDX_MAX_QUERY_BYTES * 4 + 16);
+    size_t len = strlen(query);
+    if (len > IDX_MAX_QUERY_BYTES) {
+        set_err(s, "the query is too long", NULL);
+        return CH_ERR_LIMIT;
+    }
+    ch_status st = text_utf8_valid(query, len) ? fold_query(query, fq) : CH_ERR_PARSE;
+    if (st) {
+        set_err(s, "the query is not valid UTF-8 text", NULL);
+        return st == CH_ERR_LIMIT ? CH_ERR_LIMIT : CH_ERR_PARSE;
+    }
+    return CH_OK;
+}
+
 ch_status idx_search_describe_parses(idx_searcher *s, const idx_search_params *p, bool or_default,
                                      char **out)
 {
     *out = NULL;
-    if (!s || !p || !p->query || strlen(p->query) > IDX_MAX_QUERY_BYTES)
+    if (!s || !p || !p->query)
         return CH_ERR_ARG;
+    s->err[0] = '\0';
     buf_t fq;
-    buf_init(&fq, IDX_MAX_QUERY_BYTES * 4 + 16);
-    ch_status st =
-        text_utf8_valid(p->query, strlen(p->query)) ? fold_query(p->query, &fq) : CH_ERR_PARSE;
-    query_langs ql;
+    ch_status st = prepare_query(s, p->query, &fq);
     xap_query *q = NULL;
     if (!st) {
+        query_langs ql;
         query_langs_pick(s, buf_str(&fq), &ql);
         st = parses_ored(s, buf_str(&fq), &ql, or_default, &q, out);
     }
@@ -1041,23 +1058,16 @@ ch_status idx_search(idx_searcher *s, const idx_search_params *p, idx_results *o
     if (!s || !p || !p->query)
         return CH_ERR_ARG;
     s->err[0] = '\0';
-    if (strlen(p->query) > IDX_MAX_QUERY_BYTES) {
-        set_err(s, "the query is too long", NULL);
-        return CH_ERR_LIMIT;
-    }
     unsigned per_page = p->per_page ? p->per_page : 10;
-    if (p->page < 1 || p->page > IDX_MAX_PAGE || per_page > IDX_MAX_PER_PAGE) {
-        set_err(s, "bad page or page size", NULL);
-        return CH_ERR_ARG;
-    }
     buf_t fq;
-    buf_init(&fq, IDX_MAX_QUERY_BYTES * 4 + 16);
-    ch_status st =
-        text_utf8_valid(p->query, strlen(p->query)) ? fold_query(p->query, &fq) : CH_ERR_PARSE;
+    ch_status st = prepare_query(s, p->query, &fq);
+    if (!st && (p->page < 1 || p->page > IDX_MAX_PAGE || per_page > IDX_MAX_PER_PAGE)) {
+        set_err(s, "bad page or page size", NULL);
+        st = CH_ERR_ARG;
+    }
     if (st) {
-        set_err(s, "the query is not valid UTF-8 text", NULL);
         buf_free(&fq);
-        return st == CH_ERR_LIMIT ? CH_ERR_LIMIT : CH_ERR_PARSE;
+        return st;
     }
     if (!fq.len) { /* nothing to look for: no results, not an error */
         buf_free(&fq);

@@ -313,34 +313,44 @@ static size_t count_lines(const char *s)
     return n;
 }
 
+/* The parses of `query` with AND and with OR between words (idx_search_describe_parses). */
+static void describe_and_or(fixture *f, const char *query, char **and_desc, char **or_desc)
+{
+    idx_search_params p = {.query = query, .page = 1, .per_page = 10};
+    assert_int_equal(idx_search_describe_parses(f->s, &p, false, and_desc), CH_OK);
+    assert_int_equal(idx_search_describe_parses(f->s, &p, true, or_desc), CH_OK);
+}
+
 /* Parses that coincide are matched once, weighted as their copies were together; OR between
  * words is tried only when it changes the query. */
 static void test_parses_matched_once(void **state)
 {
     fixture *f = *state;
-    idx_search_params p = {.query = "\"droite graduée\"", .page = 1, .per_page = 10};
     char *and_desc = NULL, *or_desc = NULL;
     /* A phrase is never stemmed: the French, English and exact parses are one. */
-    assert_int_equal(idx_search_describe_parses(f->s, &p, false, &and_desc), CH_OK);
+    describe_and_or(f, "\"droite graduée\"", &and_desc, &or_desc);
     assert_int_equal(count_lines(and_desc), 1);
     assert_true(and_desc[0] == '2' || and_desc[0] == '3'); /* 2 when the language is known */
     assert_non_null(strstr(and_desc, "PHRASE"));
-    assert_int_equal(idx_search_describe_parses(f->s, &p, true, &or_desc), CH_OK);
     assert_string_equal(and_desc, or_desc);
     free(and_desc);
     free(or_desc);
     /* Two words whose stems differ: the exact parse and a stemmed one at least, and OR between
      * the words is another query. */
-    p.query = "nombres négatifs";
-    assert_int_equal(idx_search_describe_parses(f->s, &p, false, &and_desc), CH_OK);
+    describe_and_or(f, "nombres négatifs", &and_desc, &or_desc);
     assert_true(count_lines(and_desc) >= 2);
-    assert_int_equal(idx_search_describe_parses(f->s, &p, true, &or_desc), CH_OK);
     assert_string_not_equal(and_desc, or_desc);
     free(and_desc);
     free(or_desc);
-    /* Bad input is refused, not described. */
-    p.query = "\xff\xfe";
+    /* Bad input is refused, not described, with the errors of idx_search. */
+    idx_search_params p = {.query = "\xff\xfe", .page = 1, .per_page = 10};
     assert_int_equal(idx_search_describe_parses(f->s, &p, false, &and_desc), CH_ERR_PARSE);
+    assert_null(and_desc);
+    char long_query[IDX_MAX_QUERY_BYTES + 2];
+    memset(long_query, 'a', sizeof long_query - 1);
+    long_query[sizeof long_query - 1] = '\0';
+    p.query = long_query;
+    assert_int_equal(idx_search_describe_parses(f->s, &p, false, &and_desc), CH_ERR_LIMIT);
     assert_null(and_desc);
     /* Ranking and results are those of the copies: the phrase still finds its page alone. */
     idx_results r = run(f, "\"droite graduée\"", 1, 10, NULL, 0);

@@ -155,6 +155,7 @@ ch_status cfg_new(cfg_t **out)
     k->max_crawl_delay_s = 30;
     k->concurrency = 16;
     k->per_host_connections = 1;
+    k->parse_threads = 0;
     k->max_pages = 0;
     k->max_depth = 10;
     k->max_url_length = 2048;
@@ -252,6 +253,7 @@ static const long_key long_keys[] = {
     LK(max_crawl_delay_s, 0, 86400, false),
     LK(concurrency, 1, 1024, false),
     LK(per_host_connections, 1, 64, false),
+    LK(parse_threads, 0, 16, false),
     LK(max_pages, 0, 1000000000L, false),
     LK(max_depth, 0, 1000, false),
     LK(max_url_length, 16, 8192, false),

@@ -37,6 +37,8 @@ typedef struct {
     long max_crawl_delay_s;    /* robots.txt Crawl-delay is capped to this; default 30 */
     long concurrency;          /* transfers in flight at once, all hosts; default 16 */
     long per_host_connections; /* transfers in flight at once per host; default 1 */
+    long parse_threads;        /* threads parsing fetched pages for links; 0 (default): one
+                                  per core */
     long max_pages;            /* pages fetched before the crawl stops; 0 = no limit */
     long max_depth;            /* link hops from a seed; default 10 */
     long max_url_length;       /* longer discovered URLs are dropped; default 2048 */

@@ -18,6 +18,7 @@
 #include "common/buf.h"
 #include "common/url.h"
 #include "common/warc.h"
+#include "common/workpool.h"
 #include "crawler/fetch.h"
 #include "crawler/frontier.h"
 #include "crawler/netguard.h"
@@ -82,7 +83,19 @@ typedef struct {
     int group_pages_max;    /* group commit: at most this many answers ... */
     int64_t group_ms_max;   /* ... or this old, whichever first */
     extract_limits xlim;
+    workpool_t *parsers; /* pages parsed for links off the loop's thread (page_task) */
 } crawler;
+
+/* A fetched page on its way through a parse worker: the loop lets the host go on as soon as
+ * the answer is in, a worker finds the links and hashes the body, and the loop then queues the
+ * links and writes the WARC records (frontier and WARC stay on the loop's thread). */
+typedef struct {
+    job *j;
+    fetch_result *r;
+    extract_page_t *pg; /* NULL when not HTML or not parsed */
+    char digest[WARC_DIGEST_SIZE];
+    ch_status digest_st;
+} page_task;
 
 static int64_t wall_ms(void)
 {
@@ -621,11 +634,14 @@ static ch_status fill(crawler *c, bool *limit_reached, int64_t *wake)
     for (;;) {
         if (c->o->stop && *c->o->stop)
             return CH_OK;
-        if (fetch_active(c->fe) >= c->cfg->concurrency) {
+        /* pages waiting for a parser count as transfers: the parsers set the pace */
+        size_t parsing = workpool_pending(c->parsers);
+        if (fetch_active(c->fe) + (long)parsing >= c->cfg->concurrency) {
             *wake = wall_ms() + 50;
             return CH_OK;
         }
-        if (c->cfg->max_pages > 0 && c->done_total + c->inflight_urls >= c->cfg->max_pages) {
+        if (c->cfg->max_pages > 0 &&
+            c->done_total + c->inflight_urls + (int64_t)parsing >= c->cfg->max_pages) {
             *limit_reached = true;
             return CH_OK;
         }
@@ -827,17 +843,15 @@ static ch_status handle_sitemap(crawler *c, const frontier_url *u, const fetch_r
     return st;
 }
 
+/* The response (its payload digest given), request and metadata records of a fetched page. */
 static ch_status write_records(crawler *c, const frontier_url *u, const fetch_result *r,
-                               const char *meta, size_t meta_len, char *resp_id,
-                               char digest[WARC_DIGEST_SIZE])
+                               const char *meta, size_t meta_len, char *resp_id, const char *digest)
 {
     /* The block is the stored head and the body, given apart: the writer copies each once
      * into its record buffer (joining them here copied the body twice more, with reallocs). */
     buf_t block;
     buf_init(&block, STORED_HEAD_MAX);
     ch_status st = stored_headers(r, &block);
-    if (!st)
-        st = warc_sha1_base32(r->body.len ? r->body.data : "", r->body.len, digest);
     time_t now = time(NULL);
     if (!st) {
         warc_record_spec s = {0};
@@ -989,10 +1003,137 @@ static ch_status host_down(crawler *c, const frontier_url *u)
     return st;
 }
 
-static ch_status finish_url(crawler *c, job *j, fetch_result *r)
+static ch_status record_failed(crawler *c, ch_status st, int write_errno)
+{
+    if (st == CH_ERR_IO)
+        set_err(c, "cannot record a fetched page: %s", strerror(write_errno));
+    else
+        set_err(c, "cannot record a fetched page");
+    return st;
+}
+
+/* The worker's part of a page (any thread): its links when it is HTML, and its payload
+ * digest. Reads only the task and the crawler's extraction limits, set before the workers. */
+static void parse_page(void *task, void *ctx)
+{
+    page_task *t = task;
+    const crawler *c = ctx;
+    const fetch_result *r = t->r;
+    bool html = r->http_status >= 200 && r->http_status < 300 &&
+                fetch_type_is_html(r->content_type) && r->body.len > 0;
+    if (html)
+        (void)extract_links_only(r->body.data, r->body.len, r->content_type, t->j->u->url, &c->xlim,
+                                 &t->pg); /* a page that fails has no links */
+    t->digest_st = warc_sha1_base32(r->body.len ? r->body.data : "", r->body.len, t->digest);
+}
+
+static void wake_loop(void *ctx)
+{
+    crawler *c = ctx;
+    fetch_wakeup(c->fe);
+}
+
+static void page_task_free(page_task *t)
+{
+    extract_page_free(t->pg);
+    frontier_url_free(t->j->u);
+    free(t->j);
+    fetch_result_free(t->r);
+    free(t);
+}
+
+static void drop_page_task(void *task, void *ctx)
+{
+    (void)ctx;
+    page_task_free(task);
+}
+
+/* The loop's part of a parsed page: queue its links, write its records, mark it done. */
+static ch_status record_page(crawler *c, page_task *t)
+{
+    const frontier_url *u = t->j->u;
+    const fetch_result *r = t->r;
+    const extract_page_t *pg = t->pg;
+    mark_dirty(c);
+    if (r->truncated)
+        c->stats->truncated++;
+    bool noindex = false, nofollow = false;
+    x_robots(r->x_robots_tag, c->agent, &noindex, &nofollow);
+    if (pg) {
+        noindex = noindex || pg->robots_noindex;
+        nofollow = nofollow || pg->robots_nofollow;
+    }
+    ch_status st = t->digest_st;
+    buf_t meta;
+    buf_init(&meta, 4u << 20);
+    buf_appendf(&meta, "fetch-time-ms: %lld\r\n", (long long)r->elapsed_ms);
+    if (noindex || nofollow)
+        buf_appendf(&meta, "robots: %s%s%s\r\n", noindex ? "noindex" : "",
+                    noindex && nofollow ? ", " : "", nofollow ? "nofollow" : "");
+    if (pg && pg->canonical[0])
+        field_value(&meta, "canonical", pg->canonical);
+    /* outlinks: followed ones are queued; all are listed */
+    if (pg && !nofollow) {
+        for (size_t i = 0; i < pg->n_links && !st; i++) {
+            if (pg->links[i].nofollow)
+                continue;
+            field_value(&meta, "outlink", pg->links[i].url);
+            st = queue_link(c, NULL, pg->links[i].url, u->depth + 1, FRONTIER_KIND_PAGE, 0,
+                            REF_NORMALIZED);
+        }
+        if (!st && pg->refresh_url[0])
+            st = queue_link(c, NULL, pg->refresh_url, u->depth + 1, FRONTIER_KIND_PAGE, 0, 0);
+    }
+    /* a redirect: its target is queued as the next hop */
+    if (!st && r->http_status >= 300 && r->http_status < 400 && r->location) {
+        field_value(&meta, "redirect", r->location);
+        if (u->redirects < c->cfg->max_redirects)
+            st = queue_link(c, u->url, r->location, u->depth, FRONTIER_KIND_PAGE, u->redirects + 1,
+                            0);
+    }
+    char resp_id[WARC_ID_SIZE] = "";
+    if (!st)
+        st = write_records(c, u, r, meta.data, meta.len, resp_id, t->digest);
+    int write_errno = errno;
+    buf_free(&meta);
+    if (st)
+        return record_failed(c, st, write_errno);
+    c->stats->pages++;
+    c->stats->bytes += (int64_t)r->body.len;
+    frontier_result fres = {r->http_status, r->etag, r->last_modified, resp_id, t->digest};
+    st = frontier_record_url(c->fr, u, FRONTIER_DONE, &fres);
+    if (!st)
+        c->done_total++;
+    return st;
+}
+
+/* A page answer: the host is free for its next request at once; the page goes to a parse
+ * worker (or is parsed here when the queue has no memory) and the task owns j and r. */
+static ch_status hand_off_page(crawler *c, job *j, fetch_result *r, bool *kept)
+{
+    ch_status st = frontier_host_done(c->fr, j->u->host_id, true);
+    if (!st)
+        st = after_answer(c, j, r, false);
+    page_task *t = st ? NULL : calloc(1, sizeof *t);
+    if (!t)
+        return st ? st : CH_ERR_NOMEM;
+    t->j = j;
+    t->r = r;
+    *kept = true;
+    if (workpool_submit(c->parsers, t) == CH_OK)
+        return CH_OK;
+    parse_page(t, c);
+    st = record_page(c, t);
+    page_task_free(t);
+    return st;
+}
+
+/* An answer to a page request. *kept tells whether j and r now belong to a page task. */
+static ch_status finish_url(crawler *c, job *j, fetch_result *r, bool *kept)
 {
     frontier_url *u = j->u;
     ch_status st = CH_OK;
+    *kept = false;
     c->inflight_urls--;
     mark_dirty(c);
     bool retryable =
@@ -1023,79 +1164,28 @@ static ch_status finish_url(crawler *c, job *j, fetch_result *r)
     }
     if (r->http_status >= 100 && r->http_status < 600)
         c->stats->status[r->http_status / 100]++;
-    frontier_result fres = {r->http_status, r->etag, r->last_modified, NULL, NULL};
-    char resp_id[WARC_ID_SIZE] = "";
-    char digest[WARC_DIGEST_SIZE] = "";
+    bool revisit = r->http_status == 304 && u->warc_id && u->payload_digest;
+    if (u->kind != FRONTIER_KIND_SITEMAP && !revisit && !r->skipped_type)
+        return hand_off_page(c, j, r, kept);
     buf_t meta;
     buf_init(&meta, 4u << 20);
     if (u->kind == FRONTIER_KIND_SITEMAP) {
         st = handle_sitemap(c, u, r);
-    } else if (r->http_status == 304 && u->warc_id && u->payload_digest) {
+    } else if (revisit) {
         c->stats->not_modified++;
         st = write_revisit(c, u, r);
-    } else if (r->skipped_type) {
+    } else {
         c->stats->skipped_types++;
         buf_appendf(&meta, "skipped: content-type\r\n");
         field_value(&meta, "content-type", r->content_type);
         buf_appendf(&meta, "http-status: %d\r\n", r->http_status);
         st = write_metadata_only(c, u, meta.data, meta.len);
-    } else {
-        if (r->truncated)
-            c->stats->truncated++;
-        bool noindex = false, nofollow = false;
-        x_robots(r->x_robots_tag, c->agent, &noindex, &nofollow);
-        extract_page_t *pg = NULL;
-        bool html = r->http_status >= 200 && r->http_status < 300 &&
-                    fetch_type_is_html(r->content_type) && r->body.len > 0;
-        if (html && extract_links_only(r->body.data, r->body.len, r->content_type, u->url, &c->xlim,
-                                       &pg) == CH_OK) {
-            noindex = noindex || pg->robots_noindex;
-            nofollow = nofollow || pg->robots_nofollow;
-        }
-        buf_appendf(&meta, "fetch-time-ms: %lld\r\n", (long long)r->elapsed_ms);
-        if (noindex || nofollow)
-            buf_appendf(&meta, "robots: %s%s%s\r\n", noindex ? "noindex" : "",
-                        noindex && nofollow ? ", " : "", nofollow ? "nofollow" : "");
-        if (pg && pg->canonical[0])
-            field_value(&meta, "canonical", pg->canonical);
-        /* outlinks: followed ones are queued; all are listed */
-        if (pg && !nofollow) {
-            for (size_t i = 0; i < pg->n_links && !st; i++) {
-                if (pg->links[i].nofollow)
-                    continue;
-                field_value(&meta, "outlink", pg->links[i].url);
-                st = queue_link(c, NULL, pg->links[i].url, u->depth + 1, FRONTIER_KIND_PAGE, 0,
-                                REF_NORMALIZED);
-            }
-            if (!st && pg->refresh_url[0])
-                st = queue_link(c, NULL, pg->refresh_url, u->depth + 1, FRONTIER_KIND_PAGE, 0, 0);
-        }
-        /* a redirect: its target is queued as the next hop */
-        if (!st && r->http_status >= 300 && r->http_status < 400 && r->location) {
-            field_value(&meta, "redirect", r->location);
-            if (u->redirects < c->cfg->max_redirects)
-                st = queue_link(c, u->url, r->location, u->depth, FRONTIER_KIND_PAGE,
-                                u->redirects + 1, 0);
-        }
-        extract_page_free(pg);
-        if (!st)
-            st = write_records(c, u, r, meta.data, meta.len, resp_id, digest);
-        if (!st) {
-            fres.warc_id = resp_id;
-            fres.payload_digest = digest;
-            c->stats->pages++;
-            c->stats->bytes += (int64_t)r->body.len;
-        }
     }
     int write_errno = errno;
     buf_free(&meta);
-    if (st) {
-        if (st == CH_ERR_IO)
-            set_err(c, "cannot record a fetched page: %s", strerror(write_errno));
-        else
-            set_err(c, "cannot record a fetched page");
-        return st;
-    }
+    if (st)
+        return record_failed(c, st, write_errno);
+    frontier_result fres = {r->http_status, r->etag, r->last_modified, NULL, NULL};
     st = frontier_finish_url(c->fr, u, FRONTIER_DONE, &fres, !r->skipped_type);
     if (!st) {
         c->done_total++;
@@ -1153,6 +1243,16 @@ static ch_status flush_batch(crawler *c, bool reopen)
     return st;
 }
 
+/* A group is committed when it has its number of answers, and a WARC file past its size is
+ * closed (by the flush) before it grows further. */
+static ch_status flush_if_due(crawler *c)
+{
+    if (c->group_answers >= c->group_pages_max ||
+        (uint64_t)warc_writer_size(c->ww) >= (uint64_t)c->cfg->warc_max_bytes)
+        return flush_batch(c, true);
+    return CH_OK;
+}
+
 static ch_status compile_patterns(crawler *c, const cfg_list *l, pcre2_code ***out, size_t *n)
 {
     *n = 0;
@@ -1173,6 +1273,14 @@ static ch_status compile_patterns(crawler *c, const cfg_list *l, pcre2_code ***o
         (*n)++;
     }
     return CH_OK;
+}
+
+static int parse_threads(const cfg_crawler *k)
+{
+    if (k->parse_threads > 0)
+        return (int)k->parse_threads;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return cores < 1 ? 1 : cores > 16 ? 16 : (int)cores;
 }
 
 static ch_status setup(crawler *c)
@@ -1228,6 +1336,8 @@ static ch_status setup(crawler *c)
     fo.max_host_connections = k->per_host_connections;
     fo.guard = c->guard;
     st = fetch_new(&fo, &c->fe);
+    if (!st)
+        st = workpool_new(parse_threads(k), parse_page, wake_loop, c, &c->parsers);
     if (st)
         return st;
     /* seeds and their hosts (the default scope) */
@@ -1258,6 +1368,8 @@ static ch_status setup(crawler *c)
 
 static void teardown(crawler *c)
 {
+    /* the workers first: they use the fetcher (to wake the loop) and the limits */
+    workpool_free(c->parsers, drop_page_task);
     fetch_free(c->fe);
     if (c->fr && frontier_in_transaction(c->fr))
         frontier_rollback(c->fr);
@@ -1329,15 +1441,14 @@ ch_status crawl_run(const crawl_options *o, crawl_stats *stats, char *err, size_
         if (st)
             break;
         bool stopping = limit || (o->stop && *o->stop);
-        if (fetch_active(c.fe) == 0) {
-            if (stopping || wake < 0)
-                break;
-        }
+        bool idle = fetch_active(c.fe) == 0 && workpool_pending(c.parsers) == 0;
+        if (idle && (stopping || wake < 0))
+            break;
         int64_t now = wall_ms();
         /* Group commit: one fsync and one commit for many answers. Also flushed when nothing
          * is in flight (the loop would only wait for a host's clock: as well be durable). */
         if (c.dirty && (c.group_answers >= c.group_pages_max ||
-                        now - c.group_start_ms >= c.group_ms_max || fetch_active(c.fe) == 0)) {
+                        now - c.group_start_ms >= c.group_ms_max || idle)) {
             st = flush_batch(&c, true);
             if (st)
                 break;
@@ -1354,19 +1465,30 @@ ch_status crawl_run(const crawl_options *o, crawl_stats *stats, char *err, size_
         ch_status ws = fetch_wait(c.fe, timeout, &r);
         while (ws == CH_OK && r && !st) {
             job *j = r->user;
-            st = j->kind == JOB_ROBOTS ? finish_robots(&c, j, r) : finish_url(&c, j, r);
-            frontier_url_free(j->u);
-            free(j);
-            fetch_result_free(r);
+            bool kept = false;
+            if (j->kind == JOB_ROBOTS)
+                st = finish_robots(&c, j, r);
+            else
+                st = finish_url(&c, j, r, &kept);
+            if (!kept) {
+                frontier_url_free(j->u);
+                free(j);
+                fetch_result_free(r);
+            }
             r = NULL;
             c.group_answers++;
-            /* a WARC file past its size is closed (by the flush) before it grows further */
-            if (!st && (c.group_answers >= c.group_pages_max ||
-                        (uint64_t)warc_writer_size(c.ww) >= (uint64_t)c.cfg->warc_max_bytes))
-                st = flush_batch(&c, true);
+            if (!st)
+                st = flush_if_due(&c);
             if (st)
                 break;
             ws = fetch_wait(c.fe, 0, &r);
+        }
+        page_task *t;
+        while (!st && (t = workpool_take(c.parsers))) {
+            st = record_page(&c, t);
+            page_task_free(t);
+            if (!st)
+                st = flush_if_due(&c);
         }
         if (st)
             break;

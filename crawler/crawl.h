@@ -1,12 +1,16 @@
 /* The crawl loop: frontier + fetch + robots + scope + WARC output.
  *
- * One thread drives many transfers (libcurl multi). For each host (origin): robots.txt first
- * (cached in the frontier for robots_cache_s; 4xx = allow all; 5xx = nothing now, retried after
- * robots_retry_s; no HTTP answer at all (refused, DNS failure, timeout) = retried after 1 s,
- * 2 s, 4 s ... capped at robots_retry_s; host given up after robots_max_attempts failures in a
- * row: its queued URLs, and those found later in the run, are SKIPPED and counted in
- * hosts_given_up. A host that stops answering page requests (connection refused or DNS
- * failure) goes back to that robots.txt cycle), then its URLs one
+ * One thread, the loop, drives many transfers (libcurl multi) and owns the frontier and the WARC
+ * writer; parse_threads workers (common/workpool.h) find the links of fetched pages and hash
+ * their bodies meanwhile, so fetching, parsing and writing overlap on several cores. A host is
+ * free for its next request as soon as an answer is in, not once its page is parsed.
+ *
+ * For each host (origin): robots.txt first (cached in the frontier for robots_cache_s; 4xx = allow
+ * all; 5xx = nothing now, retried after robots_retry_s; no HTTP answer at all (refused, DNS
+ * failure, timeout) = retried after 1 s, 2 s, 4 s ... capped at robots_retry_s; host given up after
+ * robots_max_attempts failures in a row: its queued URLs, and those found later in the run, are
+ * SKIPPED and counted in hosts_given_up. A host that stops answering page requests (connection
+ * refused or DNS failure) goes back to that robots.txt cycle), then its URLs one
  * (per_host_connections) at a time, spaced by max(delay_ms, Crawl-delay, adaptive back-off).
  * Redirects are followed by queueing the target (after scope, robots and net guard, like any
  * URL), up to max_redirects hops.

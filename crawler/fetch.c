@@ -2,6 +2,7 @@
 #include "crawler/fetch.h"
 
 #include <curl/curl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@ struct fetch {
     char *user_agent;
     fetch_options opt;
     int active;
+    atomic_bool woken; /* fetch_wakeup was called: fetch_wait returns */
 };
 
 /* One transfer in flight: the easy handle's private data. */
@@ -406,9 +408,15 @@ ch_status fetch_wait(fetch_t *f, int timeout_ms, fetch_result **out)
             return CH_OK;
         }
         int64_t remain = deadline - now_ms();
-        if (remain <= 0)
+        if (remain <= 0 || atomic_exchange(&f->woken, false))
             return CH_ERR_NOTFOUND;
         if (curl_multi_poll(f->multi, NULL, 0, (int)remain, NULL) != CURLM_OK)
             return CH_ERR_INTERNAL;
     }
+}
+
+void fetch_wakeup(fetch_t *f)
+{
+    atomic_store(&f->woken, true);
+    curl_multi_wakeup(f->multi);
 }

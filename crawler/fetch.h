@@ -17,8 +17,8 @@
  * The raw request header block (as sent) and the final response header block are kept for the
  * WARC request and response records.
  *
- * A fetch_t belongs to one thread. No global state besides curl_global_init, which the caller
- * (main) does once. */
+ * A fetch_t belongs to one thread (fetch_wakeup excepted). No global state besides
+ * curl_global_init, which the caller (main) does once. */
 #ifndef CHOUETTE_FETCH_H
 #define CHOUETTE_FETCH_H
 
@@ -98,9 +98,14 @@ void fetch_each_user(const fetch_t *f, void (*fn)(void *user, void *ctx), void *
 int fetch_active(const fetch_t *f);
 
 /* Drive the transfers for up to timeout_ms and hand back one finished transfer in *out (for
- * fetch_result_free). CH_ERR_NOTFOUND (and *out NULL) when none finished in that time;
+ * fetch_result_free). CH_ERR_NOTFOUND (and *out NULL) when none finished in that time
+ * or fetch_wakeup was called;
  * CH_ERR_INTERNAL when libcurl's multi interface fails. */
 ch_status fetch_wait(fetch_t *f, int timeout_ms, fetch_result **out);
+
+/* Make a fetch_wait in progress (or the next one) return CH_ERR_NOTFOUND at once. The one
+ * function that may be called from another thread, e.g. by a worker with a finished task. */
+void fetch_wakeup(fetch_t *f);
 
 void fetch_result_free(fetch_result *r);
 

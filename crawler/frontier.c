@@ -460,8 +460,8 @@ ch_status frontier_take_url(frontier_t *f, int64_t host_id, frontier_url **out)
     return CH_OK;
 }
 
-ch_status frontier_finish_url(frontier_t *f, const frontier_url *u, frontier_status status,
-                              const frontier_result *res, bool counts_as_page)
+ch_status frontier_record_url(frontier_t *f, const frontier_url *u, frontier_status status,
+                              const frontier_result *res)
 {
     sqlite3_stmt *s = stmt(f, S_FINISH);
     sqlite3_bind_int64(s, 1, u->id);
@@ -475,12 +475,22 @@ ch_status frontier_finish_url(frontier_t *f, const frontier_url *u, frontier_sta
     bind_text_or_null(s, 6, res ? res->warc_id : NULL);
     bind_text_or_null(s, 7, res ? res->payload_digest : NULL);
     sqlite3_bind_int(s, 8, status == FRONTIER_FAILED ? 1 : 0);
-    if (step_done(s))
-        return CH_ERR_IO;
-    s = stmt(f, S_HOST_FINISH);
-    sqlite3_bind_int64(s, 1, u->host_id);
+    return step_done(s);
+}
+
+ch_status frontier_host_done(frontier_t *f, int64_t host_id, bool counts_as_page)
+{
+    sqlite3_stmt *s = stmt(f, S_HOST_FINISH);
+    sqlite3_bind_int64(s, 1, host_id);
     sqlite3_bind_int(s, 2, counts_as_page ? 1 : 0);
     return step_done(s);
+}
+
+ch_status frontier_finish_url(frontier_t *f, const frontier_url *u, frontier_status status,
+                              const frontier_result *res, bool counts_as_page)
+{
+    ch_status st = frontier_record_url(f, u, status, res);
+    return st ? st : frontier_host_done(f, u->host_id, counts_as_page);
 }
 
 ch_status frontier_requeue_url(frontier_t *f, const frontier_url *u)

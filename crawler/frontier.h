@@ -131,6 +131,14 @@ ch_status frontier_take_url(frontier_t *f, int64_t host_id, frontier_url **out);
 ch_status frontier_finish_url(frontier_t *f, const frontier_url *u, frontier_status st,
                               const frontier_result *res, bool counts_as_page);
 
+/* The two halves of frontier_finish_url, for a caller that lets the host go on as soon as the
+ * answer is in and records the URL later (after work on the page): the host's in-flight count
+ * goes down (page count incremented when counts_as_page); the URL gets its status and result.
+ * Each URL needs both, once. */
+ch_status frontier_host_done(frontier_t *f, int64_t host_id, bool counts_as_page);
+ch_status frontier_record_url(frontier_t *f, const frontier_url *u, frontier_status st,
+                              const frontier_result *res);
+
 /* Put an in-flight URL back in the queue (attempts + 1). */
 ch_status frontier_requeue_url(frontier_t *f, const frontier_url *u);
 

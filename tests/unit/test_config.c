@@ -19,6 +19,7 @@ static void test_defaults(void **state)
     const cfg_crawler *k = cfg_crawler_section(c);
     assert_int_equal(k->delay_ms, 1000);
     assert_int_equal(k->per_host_connections, 1);
+    assert_int_equal(k->parse_threads, 0); /* one per core */
     assert_int_equal(k->response_max_bytes, 10 * 1024 * 1024);
     assert_int_equal(k->max_redirects, 5);
     assert_int_equal(k->robots_cache_s, 86400);
@@ -39,6 +40,7 @@ static void test_crawler_section_and_other_sections(void **state)
                        "[crawler]\n"
                        "user_agent = TestBot/2.0\n"
                        "delay_ms = 250\n"
+                       "parse_threads = 3\n"
                        "response_max_bytes = 2M\n"
                        "seeds = http://a.test/, http://b.test/\n"
                        "seeds = http://c.test/\n"
@@ -59,6 +61,7 @@ static void test_crawler_section_and_other_sections(void **state)
     const cfg_crawler *k = cfg_crawler_section(c);
     assert_string_equal(k->user_agent, "TestBot/2.0");
     assert_int_equal(k->delay_ms, 250);
+    assert_int_equal(k->parse_threads, 3);
     assert_int_equal(k->response_max_bytes, 2 * 1024 * 1024);
     assert_int_equal(k->seeds.n, 3);
     assert_string_equal(k->seeds.items[1], "http://b.test/");
@@ -89,6 +92,7 @@ static void test_errors_name_the_problem(void **state)
         "[crawler]\ndelay_ms = fast\n",
         "[crawler]\ndelay_ms = -5\n",
         "[crawler]\nconcurrency = 0\n",
+        "[crawler]\nparse_threads = 17\n",
         "[crawler]\nresponse_max_bytes = 10Q\n",
         "[crawler]\nmax_depht = 3\n", /* typo: unknown key */
         "[crawler]\nthis line has no equals sign\n",

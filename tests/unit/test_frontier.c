@@ -275,11 +275,54 @@ static void test_million_urls_small_memory(void **state)
     frontier_close(f);
 }
 
+static void test_host_goes_on_before_the_url_is_recorded(void **state)
+{
+    (void)state;
+    frontier_t *f = open_db();
+    const char *a = "http://a.test";
+    assert_int_equal(frontier_add(f, "http://a.test/1", a, 0, 0, 0, NULL), CH_OK);
+    assert_int_equal(frontier_add(f, "http://a.test/2", a, 0, 0, 0, NULL), CH_OK);
+    frontier_host *h = NULL;
+    int64_t wake = 0, n = 0;
+    assert_int_equal(frontier_next_ready_host(f, 1000, 1, 0, &h, &wake), CH_OK);
+    frontier_url *u = NULL;
+    assert_int_equal(frontier_take_url(f, h->id, &u), CH_OK);
+    frontier_host_free(h);
+    /* one connection per host, one URL in flight: the host waits */
+    assert_int_equal(frontier_next_ready_host(f, 1000, 1, 0, &h, &wake), CH_ERR_NOTFOUND);
+    /* the answer is in: the host may go on, its page counted; the URL is still in flight */
+    assert_int_equal(frontier_host_done(f, u->host_id, true), CH_OK);
+    assert_int_equal(frontier_next_ready_host(f, 1000, 1, 0, &h, &wake), CH_OK);
+    assert_int_equal(h->pages_fetched, 1);
+    assert_int_equal(h->inflight, 0);
+    frontier_host_free(h);
+    assert_int_equal(frontier_count(f, FRONTIER_INFLIGHT, &n), CH_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(frontier_count(f, FRONTIER_DONE, &n), CH_OK);
+    assert_int_equal(n, 0);
+    /* recorded later: done, with its result, and the host's counts untouched */
+    frontier_result r = {200, "\"e1\"", NULL, "<urn:uuid:1>", "sha1:X"};
+    assert_int_equal(frontier_record_url(f, u, FRONTIER_DONE, &r), CH_OK);
+    frontier_url_free(u);
+    assert_int_equal(frontier_count(f, FRONTIER_DONE, &n), CH_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(frontier_count(f, FRONTIER_INFLIGHT, &n), CH_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(frontier_get_host(f, a, &h), CH_OK);
+    assert_int_equal(h->pages_fetched, 1);
+    assert_int_equal(h->inflight, 0);
+    assert_int_equal(h->queued, 1);
+    frontier_host_free(h);
+    frontier_close(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_add_dedup_and_bfs_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_politeness_clock_inflight_and_budget, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_host_goes_on_before_the_url_is_recorded, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_robots_meta_and_crash_recovery, setup, teardown),
         cmocka_unit_test_setup_teardown(test_million_urls_small_memory, setup, teardown),
     };

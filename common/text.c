@@ -87,6 +87,10 @@ bool text_utf8_valid(const char *s, size_t len)
 {
     size_t pos = 0;
     while (pos < len) {
+        if ((unsigned char)s[pos] < 0x80) { /* ASCII, most of the text: no decoding */
+            pos++;
+            continue;
+        }
         size_t before = pos;
         uint32_t cp = text_utf8_next(s, len, &pos);
         /* A real U+FFFD in the input is 3 bytes EF BF BD; a substituted one is not. */

@@ -6,17 +6,23 @@
 # bench/serve/queries.lua). Runs interleaved (api, html, omega, api, ...), wrk -t 2 -c 32 for
 # --seconds each; medians at the end. Then the HTTP overhead: wrk -c 1 on /api/search (one
 # request at a time) against the in-process median of bench/index/bench_search.sh, the two
-# interleaved. With --baseline BIN, a second chouette (e.g. built from an older commit) is
+# interleaved in --c1-rounds short rounds (wrk for --c1-seconds, then 500 queries in process):
+# each round's overhead is its HTTP p50 over its in-process median, so that the machine's
+# drift between rounds cancels; the median of the rounds is reported, and the ratio of the
+# medians as well. The same rounds also give the server's CPU time per request (user + system
+# of all its threads, /proc) against the in-process CPU time per query: what serving adds in
+# work, without wrk's time and the wake-ups between the two processes. --runs 0 measures the
+# overhead alone. With --baseline BIN, a second chouette (e.g. built from an older commit) is
 # served too, on the same pages, and run in the same rounds (baseline-api, baseline-html).
 #
 # usage: bench/serve/run.sh [--runs N] [--seconds S] [--chouette BIN] [--baseline BIN]
-#                           [--work DIR] [--results DIR]
+#                           [--work DIR] [--results DIR] [--c1-rounds N] [--c1-seconds S]
 # Needs: wrk lighttpd xapian-omega (CHOUETTE_BENCH_DEPS=1 scripts/install-deps.sh).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 chouette=$top/bin/chouette
 work=/tmp/chouette-bench-corpus
-runs=5 seconds=10 results= baseline=
+runs=5 seconds=10 results= baseline= c1_rounds=9 c1_seconds=4
 while [ $# -gt 0 ]; do
     case $1 in
     --runs) runs=$2; shift 2 ;;
@@ -25,7 +31,9 @@ while [ $# -gt 0 ]; do
     --baseline) baseline=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
     --results) results=$2; shift 2 ;;
-    *) sed -n '2,15p' "$0" >&2; exit 2 ;;
+    --c1-rounds) c1_rounds=$2; shift 2 ;;
+    --c1-seconds) c1_seconds=$2; shift 2 ;;
+    *) sed -n '2,18p' "$0" >&2; exit 2 ;;
     esac
 done
 chouette=$(cd "$(dirname "$chouette")" && pwd)/$(basename "$chouette")
@@ -74,7 +82,8 @@ index_corpus() { # BIN DB
 index_corpus "$chouette" "$tmp/chouette-db"
 cport=$(free_port)
 "$chouette" serve --db "$tmp/chouette-db" --listen "127.0.0.1:$cport" 2>"$tmp/serve.err" &
-pids+=($!)
+cpid=$!
+pids+=("$cpid")
 if [ -n "$baseline" ]; then
     baseline=$(cd "$(dirname "$baseline")" && pwd)/$(basename "$baseline")
     index_corpus "$baseline" "$tmp/baseline-db"
@@ -92,12 +101,12 @@ answer=$(curl -sf "http://127.0.0.1:$cport/api/search?q=json")
 case $answer in *library/json.html*) ;; *) echo "run.sh: chouette does not find library/json.html" >&2; exit 1 ;; esac
 
 lua=$top/bench/serve/queries.lua
-# bench NAME CONNS URL KIND: one wrk run; appends its wrkstats line tagged with NAME.
+# bench NAME CONNS URL KIND [SECONDS]: one wrk run; appends its wrkstats line tagged with NAME.
 bench() {
-    local name=$1 conns=$2 url=$3 kind=$4
+    local name=$1 conns=$2 url=$3 kind=$4 secs=${5:-$seconds}
     local line
     sleep 1 # let the server drop the previous run's connections (per-address limit)
-    line=$(wrk -t "$((conns < 2 ? 1 : 2))" -c "$conns" -d "${seconds}s" --timeout 10s -s "$lua" \
+    line=$(wrk -t "$((conns < 2 ? 1 : 2))" -c "$conns" -d "${secs}s" --timeout 10s -s "$lua" \
         "$url" -- "$kind" "$queries" omega-english | grep '^wrkstats')
     echo "$name ${line#wrkstats } load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$results/runs.txt"
 }
@@ -117,22 +126,42 @@ for _ in $(seq "$runs"); do
         bench baseline-html 32 "http://127.0.0.1:$bport" html
     fi
 done
-for _ in 1 2 3; do
-    bench chouette-api-c1 1 "http://127.0.0.1:$cport" api
-    "$top/bench/index/bench_search.sh" "$tmp/chouette-db" 1000 | tr '\n' ' ' |
+# bench_search built once (bench_search.sh builds it, then runs it), not between the rounds
+"$top/bench/index/bench_search.sh" "$tmp/chouette-db" 1 >/dev/null
+bench_search=${BUILD:-build-bench}/bench_search
+case $bench_search in /*) ;; *) bench_search=$top/$bench_search ;; esac
+# the server's CPU time (user + system, all threads) in clock ticks
+server_ticks() { awk '{print $14 + $15}' "/proc/$cpid/stat"; }
+for _ in $(seq "$c1_rounds"); do
+    t0=$(server_ticks)
+    bench chouette-api-c1 1 "http://127.0.0.1:$cport" api "$c1_seconds"
+    t1=$(server_ticks)
+    n=$(tail -1 "$results/runs.txt" | sed -n 's/.* requests=\([0-9]*\) .*/\1/p')
+    echo "servercpu us_per_request $(( (t1 - t0) * 1000000 / $(getconf CLK_TCK) / n ))" |
+        tee -a "$results/runs.txt"
+    "$bench_search" "$tmp/chouette-db" 500 "$top"/bench/queries/*.tsv | tr '\n' ' ' |
         sed 's/^/inprocess /' | tee -a "$results/runs.txt"
     echo | tee -a "$results/runs.txt"
 done
 python3 - "$results/runs.txt" <<'PY' | tee "$results/summary.txt"
 import statistics, sys
-runs, inproc = {}, []
+runs, inproc, rounds, cpu_rounds, server_cpu = {}, [], [], [], None
 for line in open(sys.argv[1]):
     f = line.split()
     if not f:
         continue
+    if f[0] == "servercpu":
+        server_cpu = float(f[2])
+        continue
     if f[0] == "inprocess":
         kv = dict(zip(f[1::2], f[2::2]))
         inproc.append(float(kv["median_us"]) / 1000)
+        c1 = runs.get("chouette-api-c1", [])
+        if c1:  # the round: the wrk -c 1 run just before
+            rounds.append(c1[-1]["p50_ms"] / inproc[-1] - 1)
+        if server_cpu is not None:
+            cpu_rounds.append(server_cpu / float(kv["cpu_us_per_query"]) - 1)
+            server_cpu = None
         continue
     kv = dict(x.split("=") for x in f[1:])
     runs.setdefault(f[0], []).append({k: float(v) for k, v in kv.items()})
@@ -155,6 +184,12 @@ if inproc and "chouette-api-c1" in med:
     ip = statistics.median(inproc)
     h = med["chouette-api-c1"]["p50_ms"]
     print(f"in-process median {ip:.3f} ms; HTTP one at a time (wrk -c 1) p50 {h:.3f} ms; "
-          f"overhead {100 * (h - ip) / ip:.0f} %")
+          f"overhead of the medians {100 * (h - ip) / ip:.0f} %")
+    print(f"overhead of each round: {' '.join(f'{100 * r:.0f}' for r in rounds)} %; "
+          f"median of the rounds {100 * statistics.median(rounds):.0f} %")
+if cpu_rounds:
+    print("server CPU per request (all threads, user + system) over in-process CPU per query, "
+          f"each round: {' '.join(f'{100 * r:.0f}' for r in cpu_rounds)} %; "
+          f"median {100 * statistics.median(cpu_rounds):.0f} %")
 PY
 echo "results in $results"

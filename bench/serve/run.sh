@@ -22,7 +22,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 chouette=$top/bin/chouette
 work=/tmp/chouette-bench-corpus
-runs=5 seconds=10 results= baseline= c1_rounds=9 c1_seconds=4
+runs=5 seconds=10 results='' baseline='' c1_rounds=9 c1_seconds=4
 while [ $# -gt 0 ]; do
     case $1 in
     --runs) runs=$2; shift 2 ;;

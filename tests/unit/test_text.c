@@ -77,6 +77,20 @@ static void test_utf8_decode_and_invalid(void **state)
         assert_false(text_utf8_valid(bad[i], strlen(bad[i])));
     /* A genuine U+FFFD is valid. */
     assert_true(text_utf8_valid("\xEF\xBF\xBD", 3));
+    /* Inside ASCII text, at every offset (ASCII is skipped eight bytes at a time): a bad byte
+     * or a cut sequence is found, a good sequence passes, and the length is obeyed. */
+    for (size_t at = 0; at < 24; at++) {
+        char t[32];
+        memset(t, 'a', sizeof t);
+        t[at] = '\xFF';
+        assert_false(text_utf8_valid(t, 24));
+        assert_true(text_utf8_valid(t, at)); /* the bad byte just past the end */
+        memcpy(t + at, "\xC3\xA9", 2);
+        assert_true(text_utf8_valid(t, 25));
+        assert_false(text_utf8_valid(t, at + 1)); /* cut after the lead byte */
+        t[at + 1] = 'a'; /* a lead byte without its continuation */
+        assert_false(text_utf8_valid(t, 25));
+    }
 
     /* Repair replaces each maximal invalid subpart with one U+FFFD. */
     buf_t b;

@@ -3,11 +3,11 @@
  * Query processing:
  *   - the query is folded like the index (idx_fold: case, accents, apostrophes), word by word,
  *     keeping the operators AND, OR, NOT, XOR in capitals;
- *   - it is parsed once per stemming language and the parses are ORed: the query's own
- *     language when libexttextcat recognises it (long queries), else French and English; plus
- *     one parse without stemming, which matches every page on its exact (folded) words whatever
- *     its language. A page in French is matched by the French parse's Z-terms, a page in English
- *     by the English one's, and exact forms weigh in all;
+ *   - it is parsed once per stemming language and the parses are ORed: French and English, and
+ *     the query's own language when libexttextcat recognises another; plus one parse without
+ *     stemming, which matches every page on its exact (folded) words whatever its language. A
+ *     page in French is matched by the French parse's Z-terms, a page in English by the English
+ *     one's, and exact forms weigh in all;
  *   - AND between words by default; when that finds nothing, the query is run again with OR;
  *   - site:HOST -> D<host> (boolean, the host and its subdomains), lang:xx -> L<xx>,
  *     title:word -> S-prefixed terms; hidden categories -> AND_NOT (OR of XC<category>);
@@ -417,9 +417,14 @@ static ch_status and_maybe_static_rank(xap_query **q, double weight)
 }
 
 /* The stemmers the query is parsed with (see the top of this file): the query's language when
- * it is recognised, else French and English; then NULL, the parse of exact words. */
+ * libexttextcat recognises it and it is neither French nor English, then French and English
+ * always (a query of a few words is often recognised wrongly: "command line environment
+ * variables" as French, "decimal floating point arithmetic" as Romanian, and a parse in the
+ * wrong language alone misses the pages of the right one); then NULL, the parse of exact words.
+ * Parses that come out the same are matched once (parses_ored). */
+#define QUERY_LANGS_MAX 4
 typedef struct {
-    const char *v[3];
+    const char *v[QUERY_LANGS_MAX];
     size_t n;
 } query_langs;
 
@@ -428,12 +433,10 @@ static void query_langs_pick(idx_searcher *s, const char *fq, query_langs *ql)
     const char *qlang = s->li ? lang_identify(s->li, fq, strlen(fq), NULL) : "";
     const char *qstem = *qlang ? lang_stemmer_name(qlang) : NULL;
     ql->n = 0;
-    if (qstem) {
+    if (qstem && strcmp(qstem, "french") != 0 && strcmp(qstem, "english") != 0)
         ql->v[ql->n++] = qstem;
-    } else {
-        ql->v[ql->n++] = "french";
-        ql->v[ql->n++] = "english";
-    }
+    ql->v[ql->n++] = "french";
+    ql->v[ql->n++] = "english";
     ql->v[ql->n++] = NULL; /* exact words */
 }
 
@@ -463,9 +466,9 @@ static ch_status parses_ored(idx_searcher *s, const char *fq, const query_langs 
     *out = NULL;
     if (desc)
         *desc = NULL;
-    xap_query *parse[3] = {0};
-    char *pdesc[3] = {0};
-    unsigned copies[3] = {0};
+    xap_query *parse[QUERY_LANGS_MAX] = {0};
+    char *pdesc[QUERY_LANGS_MAX] = {0};
+    unsigned copies[QUERY_LANGS_MAX] = {0};
     size_t np = 0;
     ch_status st = CH_OK;
     for (size_t i = 0; i < ql->n && !st; i++) {

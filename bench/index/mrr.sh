@@ -15,9 +15,9 @@
 #   --queries FILE        a query file (repeatable; same as naming it after the options)
 #   QUERIES.tsv           query TAB expected path, # starts a comment line (default:
 #                         bench/queries/*.tsv). One table per file (known_items.tsv is the set
-#                         the ranking was tuned on, known_items_heldout.tsv the first held-out
-#                         set, since looked at; known_items_heldout2.tsv the second, written
-#                         blind), then one over all files if there are several.
+#                         the ranking was tuned on; known_items_heldout*.tsv held-out sets,
+#                         each written blind, the newest not yet looked at: see the header of
+#                         each file), then one over all files if there are several.
 # Chouette is asked with `chouette search --json --limit 10` (web mode).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)

@@ -21,9 +21,11 @@
 #include "indexer/extract.h"
 #include "indexer/lang.h"
 #include "indexer/linkgraph.h"
+#include "indexer/neardup.h"
 #include "indexer/xapian/xap.h"
 
-#define IDX_SCHEMA_VERSION "chouette-index-3" /* part of every version signature */
+#define IDX_SCHEMA_VERSION "chouette-index-4" /* part of every version signature */
+#define IDX_UNTRANSLATED_RANK 0.5 /* share of its static rank an untranslated copy keeps */
 /* libdeflate's level for the snippet text, of 12: near the best ratio on 2 KiB, at a fraction of
  * 12's time. */
 #define IDX_TEXT_DEFLATE_LEVEL 9
@@ -772,8 +774,9 @@ static ch_status build_doc(worker_ctx *c, lang_ident *li, const char *url, const
     xap_doc *doc = NULL;
     xap_termgen *tg = NULL;
     char *host = NULL;
-    buf_t ftext, spell, sig, words;
+    buf_t ftext, spell, sig, words, dupkey;
     buf_init(&ftext, 0);
+    buf_init(&dupkey, 64);
     buf_init(&spell, 64 * 1024);
     buf_init(&sig, 64 * 1024);
     buf_init(&words, URL_MAX_LEN * 2);
@@ -798,6 +801,16 @@ static ch_status build_doc(worker_ctx *c, lang_ident *li, const char *url, const
     uint64_t page = idx_url_hash(url);
     const char *anchors = idx_linkgraph_anchors(c->graph, page);
     double rank = static_rank(c->graph, url);
+    /* The language the page is for: its lang attribute, else a locale in its path. A page under
+     * a locale whose text is in another language is an untranslated copy ("/dh/fr-FR/" pages
+     * left in English): the original, in its own locale, should come first. (Not for a lang
+     * attribute: many sites keep their template's lang="en" on French pages.) */
+    const char *declared = lang_from_attr(pg->lang_attr);
+    bool from_url = !*declared;
+    if (from_url)
+        declared = lang_from_url(url);
+    if (from_url && *declared && *lang && strcmp(declared, lang) != 0)
+        rank *= IDX_UNTRANSLATED_RANK;
 
     if (xap_doc_new(&doc) || xap_termgen_new(&tg) || xap_termgen_set_stemmer(tg, stemmer) ||
         xap_termgen_set_stem_strategy(tg, XAP_STEM_SOME) || xap_termgen_set_document(tg, doc)) {
@@ -877,11 +890,20 @@ static ch_status build_doc(worker_ctx *c, lang_ident *li, const char *url, const
     if ((st = add_prefixed_term(doc, "", it->vterm)))
         goto out;
 
-    /* Values. */
+    /* Values. The duplicate key and the sketch have the language the page declares (else the
+     * one identified): the same text on pages for readers of two languages (a translation that
+     * left a section untranslated, whose text is then identified as the original's language)
+     * is two pages, neither a duplicate of the other. */
+    const char *key_lang = *declared ? declared : lang;
+    unsigned char sketch[IDX_SKETCH_BYTES];
+    size_t sketch_len = idx_sketch(buf_str(&ftext), ftext.len, key_lang, sketch);
+    if ((st = buf_appendf(&dupkey, "%s:%.16s", key_lang, h32))) /* 80 bits: no collision in reach */
+        goto out;
     if (xap_doc_set_value_double(doc, IDX_SLOT_RANK, rank) ||
         xap_doc_set_value(doc, IDX_SLOT_DATE, date, strlen(date)) ||
         xap_doc_set_value(doc, IDX_SLOT_HOST, host, strlen(host)) ||
-        xap_doc_set_value(doc, IDX_SLOT_DUPKEY, h32, strlen(h32))) {
+        xap_doc_set_value(doc, IDX_SLOT_DUPKEY, buf_str(&dupkey), dupkey.len) ||
+        (sketch_len && xap_doc_set_value(doc, IDX_SLOT_SKETCH, sketch, sketch_len))) {
         st = CH_ERR_INTERNAL;
         goto out;
     }
@@ -923,6 +945,7 @@ out:
     buf_free(&spell);
     buf_free(&sig);
     buf_free(&words);
+    buf_free(&dupkey);
     free(host);
     xap_termgen_free(tg);
     xap_doc_free(doc);

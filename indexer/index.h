@@ -39,9 +39,10 @@ enum {
     IDX_SLOT_RANK = 0,   /* static rank, sortable double in [0, 1] */
     IDX_SLOT_DATE = 1,   /* fetch date YYYYMMDDhhmmss */
     IDX_SLOT_HOST = 2,   /* host, per-site collapse key */
-    IDX_SLOT_DUPKEY = 3, /* content hash, duplicate collapse key */
+    IDX_SLOT_DUPKEY = 3, /* language and content hash, duplicate collapse key */
     IDX_SLOT_TEXT = 4,   /* chouette-index-2 only: the snippet text, now in the data */
-    IDX_SLOT_LAST = IDX_SLOT_TEXT,
+    IDX_SLOT_SKETCH = 5, /* near-duplicate sketch of the text (neardup.h), or empty */
+    IDX_SLOT_LAST = IDX_SLOT_SKETCH,
 };
 
 /* Batches are large on purpose: every commit leaves part-filled blocks in Xapian's tables (keyed by

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -180,6 +181,25 @@ const char *lang_from_attr(const char *lang_attr)
     size_t n = strcspn(lang_attr, "-_ \t\r\n");
     const char *iso = n ? iso_lookup(lang_attr, n) : NULL;
     return iso ? iso : "";
+}
+
+const char *lang_from_url(const char *url)
+{
+    const char *p = url ? strstr(url, "://") : NULL;
+    p = p ? strchr(p + 3, '/') : NULL;
+    while (p && *p == '/') {
+        const char *seg = p + 1;
+        size_t n = strcspn(seg, "/?#");
+        if (n == 5 && (seg[2] == '-' || seg[2] == '_') && isalpha((unsigned char)seg[0]) &&
+            isalpha((unsigned char)seg[1]) && isalpha((unsigned char)seg[3]) &&
+            isalpha((unsigned char)seg[4])) {
+            const char *iso = iso_lookup(seg, 2);
+            if (iso)
+                return iso;
+        }
+        p = seg[n] == '/' ? seg + n : NULL;
+    }
+    return "";
 }
 
 /* ISO code for a textcat category name such as "fr--utf8", or NULL. */

@@ -52,6 +52,11 @@ const char *lang_identify(lang_ident *li, const char *text, size_t len, const ch
  * it names no language we know. Static result, never NULL. */
 const char *lang_from_attr(const char *lang_attr);
 
+/* The ISO 639-1 code of a locale segment of a URL's path ("/dh/fr-FR/x.html" -> "fr", also
+ * "pt_BR"; the first such segment), or "" when it has none. Bare two-letter segments ("/it/")
+ * are not taken: too often they are not languages. Static result, never NULL. */
+const char *lang_from_url(const char *url);
+
 /* The Snowball stemmer name Xapian knows for an ISO 639-1 code ("fr" -> "french"), or NULL when
  * there is none. */
 const char *lang_stemmer_name(const char *iso);

@@ -13,9 +13,10 @@
  *     title:word -> S-prefixed terms; hidden categories -> AND_NOT (OR of XC<category>);
  *     a required category (junior allow-list-only) -> FILTER XC<category>;
  *   - the static rank (slot 0, in [0, 1]) adds IDX_RANK_WEIGHT at most, through AND_MAYBE.
- * Results: identical content (slot 3) is collapsed to its best page; then each page of results
- * shows at most IDX_MAX_PER_SITE pages of a host (unless the query is scoped with site:), the
- * others being counted in more_from_site and shown on later pages, so paging never skips or
+ * Results: identical content (slot 3: language and content hash) is collapsed to its best page,
+ * and near-duplicates (the sketches of slot 5, neardup.h) among the candidates; then each page of
+ * results shows at most IDX_MAX_PER_SITE pages of a host (unless the query is scoped with site:),
+ * the others being counted in more_from_site and shown on later pages, so paging never skips or
  * repeats a result. Snippets are made here rather than by Xapian's snippet generator, which
  * does not fold accents: "negatifs" must highlight "négatifs". */
 #include "indexer/search.h"
@@ -35,6 +36,7 @@
 #include "common/text.h"
 #include "indexer/index.h"
 #include "indexer/lang.h"
+#include "indexer/neardup.h"
 #include "indexer/shards.h"
 #include "indexer/xapian/xap.h"
 
@@ -777,6 +779,27 @@ typedef struct {
     char *host;
 } cand;
 
+/* Mark as used (never shown) each of the n candidates of ms that is a near-duplicate of a better
+ * one kept (neardup.h: the sketches in IDX_SLOT_SKETCH; candidates without one, as in an index
+ * written before sketches, are kept). Identical texts were collapsed by Xapian already. */
+static ch_status drop_near_duplicates(xap_mset *ms, size_t n, bool *used)
+{
+    char **sk = calloc(n ? n : 1, sizeof *sk);
+    size_t *len = calloc(n ? n : 1, sizeof *len);
+    xap_status xs = sk && len ? xap_mset_values(ms, IDX_SLOT_SKETCH, sk, len) : XAP_ERR_NOMEM;
+    for (size_t i = 0; i < n && xs == XAP_OK; i++)
+        for (size_t j = 0; j < i && len[i] && !used[i]; j++)
+            if (!used[j] && idx_sketch_near_duplicates(sk[i], len[i], sk[j], len[j]))
+                used[i] = true;
+    for (size_t i = 0; i < n && xs == XAP_OK; i++)
+        free(sk[i]);
+    free(sk);
+    free(len);
+    if (xs != XAP_OK)
+        return xs == XAP_ERR_NOMEM ? CH_ERR_NOMEM : CH_ERR_EOF;
+    return CH_OK;
+}
+
 void idx_results_free(idx_results *r)
 {
     if (!r)
@@ -946,6 +969,8 @@ static ch_status search_once(idx_searcher *s, const idx_search_params *p, const 
             goto out;
         }
     }
+    if ((st = drop_near_duplicates(ms, n, used)))
+        goto out;
     /* Pages 1..p, each: the next results in rank order, at most IDX_MAX_PER_SITE per host among
      * a window of the next `window` unused results, filled in rank order when short. */
     size_t first_unused = 0;

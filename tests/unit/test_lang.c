@@ -108,6 +108,28 @@ static void test_only_first_bytes_read(void **state)
     free(buf);
 }
 
+static void test_url_locale(void **state)
+{
+    (void)state;
+    assert_string_equal(lang_from_url("http://h/dh/fr-FR/sect.kali.html"), "fr");
+    assert_string_equal(lang_from_url("https://h/en-US/"), "en");
+    assert_string_equal(lang_from_url("https://h/docs/pt_BR/index.html?x=1"), "pt");
+    assert_string_equal(lang_from_url("https://h/a/b/de-AT"), "de");
+    /* the first locale segment counts; a locale in the query or the host does not */
+    assert_string_equal(lang_from_url("https://h/es-ES/fr-FR/x"), "es");
+    assert_string_equal(lang_from_url("https://fr-fr.example/x?l=fr-FR"), "");
+    /* bare two-letter segments ("it" services), other shapes and unknown codes are not taken */
+    assert_string_equal(lang_from_url("https://h/it/support.html"), "");
+    assert_string_equal(lang_from_url("https://h/fr/page"), "");
+    assert_string_equal(lang_from_url("https://h/ab-12/page"), "");
+    assert_string_equal(lang_from_url("https://h/fr-FRA/page"), "");
+    assert_string_equal(lang_from_url("https://h/qq-ZZ/page"), "");
+    assert_string_equal(lang_from_url("https://h"), "");
+    assert_string_equal(lang_from_url("not a url"), "");
+    assert_string_equal(lang_from_url(""), "");
+    assert_string_equal(lang_from_url(NULL), "");
+}
+
 static void test_attr_and_stemmers(void **state)
 {
     (void)state;
@@ -244,6 +266,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_real_pages, open_ident, close_ident),
         cmocka_unit_test(test_open_missing_dir),
         cmocka_unit_test(test_query_models),
+        cmocka_unit_test(test_url_locale),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,6 +20,17 @@
 
 #define HTML TEST_HTML
 
+/* A text long enough to have a near-duplicate sketch (indexer/neardup.h). */
+#define OWL_TEXT                                                                                   \
+    "Owls are birds of the order Strigiformes, which includes over two hundred species of "        \
+    "mostly solitary and nocturnal birds of prey typified by an upright stance, a large broad "    \
+    "head, binocular vision, binaural hearing, sharp talons and feathers adapted for silent "      \
+    "flight. Exceptions include the northern hawk owl and the gregarious burrowing owl. Owls "     \
+    "hunt mostly small mammals, insects and other birds, although a few species specialize in "    \
+    "hunting fish. They are found in all regions of the Earth except the polar ice caps and "      \
+    "some remote islands. Owls are divided into two families: the true owls and the barn "         \
+    "owls. A group of owls is called a parliament, and many cultures tell stories about them. "
+
 static const test_page pages[] = {
     {"http://www.ecole.example.fr/maths", 200, HTML,
      "<html lang=fr><head><title>Les nombres négatifs</title></head><body><p>Les nombres "
@@ -67,6 +78,17 @@ static const test_page pages[] = {
     {"http://kids.example.fr/zebre", 200, HTML,
      "<html lang=fr><head><title>Le zèbre</title></head><body><p>Le zèbre est un animal "
      "d'Afrique; en anglais on dit zebra.</p></body></html>"},
+    /* One text in an English manual and, untranslated, in its French locale: two pages for two
+     * kinds of readers, the original first (the copy comes first in the WARC, and would rank
+     * first on a tie); a copy of it with a sentence added elsewhere is a near-duplicate,
+     * dropped after the better-ranked original. */
+    {"http://docs.example.org/manual/fr-FR/owls.html", 200, HTML,
+     "<html><head><title>Owls</title></head><body><p>" OWL_TEXT "</p></body></html>"},
+    {"http://docs.example.org/manual/en-US/owls.html", 200, HTML,
+     "<html><head><title>Owls</title></head><body><p>" OWL_TEXT "</p></body></html>"},
+    {"http://blog.example.net/2024/05/12/copied/owls-copy.html?page=2", 200, HTML,
+     "<html><head><title>Owls</title></head><body><p>" OWL_TEXT
+     "Copied here on Monday.</p></body></html>"},
     /* The same text at a second URL: collapsed as a duplicate. */
     {"http://mirror.example.com/z1", 200, HTML,
      "<html lang=en><head><title>Zebra one</title></head><body><p>The zebra lives in "
@@ -302,6 +324,25 @@ static void test_and_then_or(void **state)
     r = run(f, "\"droite graduée\"", 1, 10, NULL, 0);
     assert_int_equal(r.n_results, 1);
     assert_string_equal(r.results[0].url, "http://www.ecole.example.fr/maths");
+    idx_results_free(&r);
+}
+
+/* Duplicates are collapsed per language, near-duplicates at query time, and a page left
+ * untranslated under another locale comes after the original. */
+static void test_near_duplicates_and_translations(void **state)
+{
+    fixture *f = *state;
+    idx_results r = run(f, "strigiformes", 1, 10, NULL, 0);
+    assert_int_equal(r.n_results, 2);
+    assert_string_equal(r.results[0].url, "http://docs.example.org/manual/en-US/owls.html");
+    assert_string_equal(r.results[1].url, "http://docs.example.org/manual/fr-FR/owls.html");
+    assert_false(r.has_next_page);
+    idx_results_free(&r);
+    /* The copy is there, found alone where the original is not. */
+    r = run(f, "copied monday", 1, 10, NULL, 0);
+    assert_int_equal(r.n_results, 1);
+    assert_string_equal(r.results[0].url,
+                        "http://blog.example.net/2024/05/12/copied/owls-copy.html?page=2");
     idx_results_free(&r);
 }
 
@@ -613,6 +654,7 @@ int main(void)
         cmocka_unit_test(test_per_host_limit_and_paging),
         cmocka_unit_test(test_and_then_or),
         cmocka_unit_test(test_parses_matched_once),
+        cmocka_unit_test(test_near_duplicates_and_translations),
         cmocka_unit_test(test_known_item_prior),
         cmocka_unit_test(test_spelling),
         cmocka_unit_test(test_snippet_escaped_and_json),

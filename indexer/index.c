@@ -26,6 +26,10 @@
 
 #define IDX_SCHEMA_VERSION "chouette-index-4" /* part of every version signature */
 #define IDX_UNTRANSLATED_RANK 0.5 /* share of its static rank an untranslated copy keeps */
+/* Base32 characters kept of a SHA-1 in the content-hash and version terms and the collapse key:
+ * 80 bits, no collision within reach; these terms are unique per page, so their length is index
+ * size (a whole hash cost about 1 % of the bench corpus's index). */
+#define IDX_HASH_CHARS 16
 /* libdeflate's level for the snippet text, of 12: near the best ratio on 2 KiB, at a fraction of
  * 12's time. */
 #define IDX_TEXT_DEFLATE_LEVEL 9
@@ -848,7 +852,8 @@ static ch_status build_doc(worker_ctx *c, lang_ident *li, const char *url, const
     char hash[WARC_DIGEST_SIZE];
     if ((st = warc_sha1_base32(ftext.data ? ftext.data : "", ftext.len, hash)))
         goto out;
-    const char *h32 = hash + 5;
+    char h32[IDX_HASH_CHARS + 1];
+    snprintf(h32, sizeof h32, "%.*s", IDX_HASH_CHARS, hash + 5);
     if ((st = add_prefixed_term(doc, "", it->qterm)) || (st = add_prefixed_term(doc, "H", host)))
         goto out;
     for (const char *d = host; d; d = url_host_parent(d))
@@ -881,12 +886,12 @@ static ch_status build_doc(worker_ctx *c, lang_ident *li, const char *url, const
     char sh[WARC_DIGEST_SIZE];
     if ((st = warc_sha1_base32(sig.data, sig.len, sh)))
         goto out;
-    it->vterm = malloc(strlen(sh) + 3);
+    it->vterm = malloc(IDX_HASH_CHARS + 3);
     if (!it->vterm) {
         st = CH_ERR_NOMEM;
         goto out;
     }
-    snprintf(it->vterm, strlen(sh) + 3, "XV%s", sh + 5);
+    snprintf(it->vterm, IDX_HASH_CHARS + 3, "XV%.*s", IDX_HASH_CHARS, sh + 5);
     if ((st = add_prefixed_term(doc, "", it->vterm)))
         goto out;
 
@@ -897,7 +902,7 @@ static ch_status build_doc(worker_ctx *c, lang_ident *li, const char *url, const
     const char *key_lang = *declared ? declared : lang;
     unsigned char sketch[IDX_SKETCH_BYTES];
     size_t sketch_len = idx_sketch(buf_str(&ftext), ftext.len, key_lang, sketch);
-    if ((st = buf_appendf(&dupkey, "%s:%.16s", key_lang, h32))) /* 80 bits: no collision in reach */
+    if ((st = buf_appendf(&dupkey, "%s:%s", key_lang, h32)))
         goto out;
     if (xap_doc_set_value_double(doc, IDX_SLOT_RANK, rank) ||
         xap_doc_set_value(doc, IDX_SLOT_DATE, date, strlen(date)) ||

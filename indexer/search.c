@@ -780,25 +780,15 @@ typedef struct {
     char *host;
 } cand;
 
-/* Mark as used (never shown) each of the n candidates of ms that is a near-duplicate of a better
- * one kept (neardup.h: the sketches in IDX_SLOT_SKETCH; candidates without one, as in an index
+/* Mark as used (never shown) each of the n candidates that is a near-duplicate of a better one
+ * kept (neardup.h: their sketches sk[i], len[i] bytes; candidates without one, as in an index
  * written before sketches, are kept). Identical texts were collapsed by Xapian already. */
-static ch_status drop_near_duplicates(xap_mset *ms, size_t n, bool *used)
+static void drop_near_duplicates(char *const *sk, const size_t *len, size_t n, bool *used)
 {
-    char **sk = calloc(n ? n : 1, sizeof *sk);
-    size_t *len = calloc(n ? n : 1, sizeof *len);
-    xap_status xs = sk && len ? xap_mset_values(ms, IDX_SLOT_SKETCH, sk, len) : XAP_ERR_NOMEM;
-    for (size_t i = 0; i < n && xs == XAP_OK; i++)
+    for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < i && len[i] && !used[i]; j++)
             if (!used[j] && idx_sketch_near_duplicates(sk[i], len[i], sk[j], len[j]))
                 used[i] = true;
-    for (size_t i = 0; i < n && xs == XAP_OK; i++)
-        free(sk[i]);
-    free(sk);
-    free(len);
-    if (xs != XAP_OK)
-        return xs == XAP_ERR_NOMEM ? CH_ERR_NOMEM : CH_ERR_EOF;
-    return CH_OK;
 }
 
 void idx_results_free(idx_results *r)
@@ -956,22 +946,27 @@ static ch_status search_once(idx_searcher *s, const idx_search_params *p, const 
         goto out;
     }
     {
-        char **hosts = calloc(n ? n : 1, sizeof *hosts);
-        size_t *hl = calloc(n ? n : 1, sizeof *hl);
-        xap_status xs = hosts && hl ? xap_mset_values(ms, IDX_SLOT_HOST, hosts, hl) : XAP_ERR_NOMEM;
-        for (size_t i = 0; i < n && xs == XAP_OK; i++) {
-            c[i].idx = i;
-            c[i].host = hosts[i];
+        /* hosts then sketches, in one read (one document fetch per item on a remote shard) */
+        const xap_slot slots[] = {IDX_SLOT_HOST, IDX_SLOT_SKETCH};
+        char **vals = calloc(n ? 2 * n : 1, sizeof *vals);
+        size_t *lens = calloc(n ? 2 * n : 1, sizeof *lens);
+        xap_status xs = vals && lens ? xap_mset_values(ms, slots, 2, vals, lens) : XAP_ERR_NOMEM;
+        if (xs == XAP_OK) {
+            for (size_t i = 0; i < n; i++) {
+                c[i].idx = i;
+                c[i].host = vals[i];
+            }
+            drop_near_duplicates(vals + n, lens + n, n, used);
+            for (size_t i = 0; i < n; i++)
+                free(vals[n + i]);
         }
-        free(hosts);
-        free(hl);
+        free(vals);
+        free(lens);
         if (xs != XAP_OK) {
             st = xs == XAP_ERR_NOMEM ? CH_ERR_NOMEM : CH_ERR_EOF;
             goto out;
         }
     }
-    if ((st = drop_near_duplicates(ms, n, used)))
-        goto out;
     /* Pages 1..p, each: the next results in rank order, at most IDX_MAX_PER_SITE per host among
      * a window of the next `window` unused results, filled in rank order when short. */
     size_t first_unused = 0;

@@ -26,6 +26,7 @@ constexpr size_t ERR_MAX = 512; /* longest message kept on a handle; longer ones
 
 struct xap_db {
     Xapian::Database db;
+    bool remote = false; /* a shard is remote (xap_db_open_remote): see xap_mset_values */
     char err[ERR_MAX] = {0};
 };
 
@@ -54,16 +55,19 @@ struct xap_query {
 };
 
 struct xap_enquire {
-    explicit xap_enquire(const Xapian::Database &database) : db(database), enq(database)
+    explicit xap_enquire(const Xapian::Database &database, bool has_remote)
+        : db(database), remote(has_remote), enq(database)
     {
     }
     Xapian::Database db; /* for the result sets' value streams */
+    bool remote;
     Xapian::Enquire enq;
     char err[ERR_MAX] = {0};
 };
 
 struct xap_mset {
     Xapian::Database db;
+    bool remote = false;
     Xapian::MSet mset;
     char err[ERR_MAX] = {0};
 };
@@ -353,6 +357,7 @@ xap_status xap_db_open_remote(const char *host, unsigned port, unsigned timeout_
         std::unique_ptr<xap_db> h(new xap_db());
         h->db = Xapian::Remote::open(host, port, static_cast<useconds_t>(timeout_ms),
                                      static_cast<useconds_t>(connect_timeout_ms));
+        h->remote = true;
         *out = h.release();
         return XAP_OK;
 #else
@@ -375,6 +380,7 @@ xap_status xap_db_add_database(xap_db *db, const xap_db *other)
         if (!other)
             return bad_arg(db->err, "xap_db_add_database: other is NULL");
         db->db.add_database(other->db);
+        db->remote = db->remote || other->remote;
         return XAP_OK;
     });
 }
@@ -1265,7 +1271,7 @@ xap_status xap_enquire_new(xap_db *db, xap_enquire **out)
         return XAP_ERR_ARG;
     *out = nullptr;
     return guard(db->err, [&]() -> xap_status {
-        *out = new xap_enquire(db->db);
+        *out = new xap_enquire(db->db, db->remote);
         return XAP_OK;
     });
 }
@@ -1356,6 +1362,7 @@ xap_status xap_enquire_get_mset(xap_enquire *enq, unsigned first, unsigned maxit
     return guard(enq->err, [&]() -> xap_status {
         std::unique_ptr<xap_mset> h(new xap_mset());
         h->db = enq->db;
+        h->remote = enq->remote;
         h->mset = enq->enq.get_mset(first, maxitems, check_at_least);
         *out = h.release();
         return XAP_OK;
@@ -1438,38 +1445,51 @@ xap_status xap_mset_item_value(xap_mset *m, size_t i, xap_slot slot, char **out,
     });
 }
 
-xap_status xap_mset_values(xap_mset *m, xap_slot slot, char **out, size_t *lens)
+xap_status xap_mset_values(xap_mset *m, const xap_slot *slots, size_t nslots, char **out,
+                           size_t *lens)
 {
-    if (!m || !out || !lens)
+    if (!m || !out || !lens || (nslots && !slots))
         return XAP_ERR_ARG;
     size_t n = m->mset.size();
-    for (size_t i = 0; i < n; i++)
-        out[i] = nullptr;
+    for (size_t k = 0; k < n * nslots; k++)
+        out[k] = nullptr;
     return guard(m->err, [&]() -> xap_status {
         std::vector<std::pair<Xapian::docid, size_t>> order;
         order.reserve(n);
         for (Xapian::MSetIterator it = m->mset.begin(); it != m->mset.end(); ++it)
             order.emplace_back(*it, order.size());
         std::sort(order.begin(), order.end());
-        std::vector<std::string> vals(n);
-        try {
-            Xapian::ValueIterator v = m->db.valuestream_begin(slot),
-                                  end = m->db.valuestream_end(slot);
-            for (const auto &o : order) {
-                if (v == end)
-                    break;
-                v.skip_to(o.first);
-                if (v != end && v.get_docid() == o.first)
-                    vals[o.second] = *v;
+        std::vector<std::string> vals(n * nslots);
+        /* A remote shard answers each skip_to() of a value stream with a round trip, slot by
+         * slot: there, each item's values are fetched once, all at once. */
+        bool remote = m->remote;
+        for (size_t s = 0; s < nslots && !remote; s++) {
+            try {
+                Xapian::ValueIterator v = m->db.valuestream_begin(slots[s]),
+                                      end = m->db.valuestream_end(slots[s]);
+                for (const auto &o : order) {
+                    if (v == end)
+                        break;
+                    v.skip_to(o.first);
+                    if (v != end && v.get_docid() == o.first)
+                        vals[s * n + o.second] = *v;
+                }
+            } catch (const Xapian::UnimplementedError &) {
+                remote = true;
             }
-        } catch (const Xapian::UnimplementedError &) { /* a remote shard: one look-up each */
-            for (const auto &o : order)
-                vals[o.second] =
-                    m->mset[static_cast<Xapian::doccount>(o.second)].get_document().get_value(slot);
+        }
+        if (remote) {
+            for (const auto &o : order) {
+                Xapian::Document d = m->db.get_document(o.first);
+                for (Xapian::ValueIterator v = d.values_begin(); v != d.values_end(); ++v)
+                    for (size_t s = 0; s < nslots; s++)
+                        if (v.get_valueno() == slots[s])
+                            vals[s * n + o.second] = *v;
+            }
         }
         size_t done = 0;
         try {
-            for (; done < n; done++)
+            for (; done < n * nslots; done++)
                 out[done] = dup_bytes(vals[done], &lens[done]);
         } catch (...) {
             for (size_t k = 0; k < done; k++) {

@@ -354,10 +354,13 @@ XAP_API xap_status xap_mset_get_item(xap_mset *m, size_t i, xap_mset_item *out);
 XAP_API xap_status xap_mset_item_data(xap_mset *m, size_t i, char **out, size_t *len);
 XAP_API xap_status xap_mset_item_value(xap_mset *m, size_t i, xap_slot slot, char **out,
                                        size_t *len);
-/* The values in `slot` of all xap_mset_size(m) items, read in one pass over the slot's value
- * stream in document order, which costs far less than a look-up per item: out[i] (malloc'd,
- * lens[i] bytes + NUL; "" when unset) for item i. On failure no out[i] is left allocated. */
-XAP_API xap_status xap_mset_values(xap_mset *m, xap_slot slot, char **out, size_t *lens);
+/* The values in slots[0..nslots) of all n = xap_mset_size(m) items, each slot read in one pass
+ * over its value stream in document order, which costs far less than a look-up per item:
+ * out[s * n + i] (malloc'd, lens[s * n + i] bytes + NUL; "" when unset) is slot s of item i. On
+ * a remote shard (no value streams) each item's document is fetched once for all the slots. On
+ * failure no out[k] is left allocated. */
+XAP_API xap_status xap_mset_values(xap_mset *m, const xap_slot *slots, size_t nslots, char **out,
+                                   size_t *lens);
 /* Item i's document as a new handle freed with xap_doc_free(). */
 XAP_API xap_status xap_mset_item_document(xap_mset *m, size_t i, xap_doc **out);
 

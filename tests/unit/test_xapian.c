@@ -880,8 +880,9 @@ static void test_stub_file_and_many_paths(void **state)
     xap_db_close(db);
 }
 
-/* xap_mset_values gives, item by item, what xap_mset_item_value gives, for items in rank order
- * (not docid order), documents without the value, and a database of two shards. */
+/* xap_mset_values gives, item by item and slot by slot, what xap_mset_item_value gives, for items
+ * in rank order (not docid order), documents without a value, two slots at once, and a database
+ * of two shards. */
 static void assert_values_match(xap_db *db, size_t expect_n)
 {
     xap_query *q = NULL;
@@ -893,28 +894,34 @@ static void assert_values_match(xap_db *db, size_t expect_n)
     assert_int_equal(xap_enquire_get_mset(e, 0, 100, 100, &m), XAP_OK);
     size_t n = xap_mset_size(m);
     assert_int_equal(n, expect_n);
-    char *vals[64];
-    size_t lens[64];
-    assert_int_equal(xap_mset_values(m, SLOT_SITE, vals, lens), XAP_OK);
-    size_t unset = 0, out_of_order = 0;
+    const xap_slot slots[] = {SLOT_SITE, SLOT_RANK};
+    char *vals[2 * 64];
+    size_t lens[2 * 64];
+    assert_int_equal(xap_mset_values(m, slots, 2, vals, lens), XAP_OK);
+    size_t unset[2] = {0, 0}, out_of_order = 0;
     xap_docid prev = 0;
+    for (size_t s = 0; s < 2; s++)
+        for (size_t i = 0; i < n; i++) {
+            char *one = NULL;
+            size_t len = 0;
+            assert_int_equal(xap_mset_item_value(m, i, slots[s], &one, &len), XAP_OK);
+            assert_int_equal(lens[s * n + i], len);
+            assert_string_equal(vals[s * n + i], one);
+            unset[s] += len == 0;
+            free(one);
+            free(vals[s * n + i]);
+        }
     for (size_t i = 0; i < n; i++) {
-        char *one = NULL;
-        size_t len = 0;
-        assert_int_equal(xap_mset_item_value(m, i, SLOT_SITE, &one, &len), XAP_OK);
-        assert_int_equal(lens[i], len);
-        assert_string_equal(vals[i], one);
-        unset += len == 0;
         xap_mset_item it;
         assert_int_equal(xap_mset_get_item(m, i, &it), XAP_OK);
         out_of_order += it.docid < prev;
         prev = it.docid;
-        free(one);
-        free(vals[i]);
     }
-    assert_true(unset > 0 && unset < n);
+    assert_true(unset[0] > 0 && unset[0] < n);
+    assert_true(unset[1] > 0 && unset[1] < n && unset[1] != unset[0]);
     assert_true(out_of_order > 0);
-    assert_int_equal(xap_mset_values(NULL, SLOT_SITE, vals, lens), XAP_ERR_ARG);
+    assert_int_equal(xap_mset_values(NULL, slots, 2, vals, lens), XAP_ERR_ARG);
+    assert_int_equal(xap_mset_values(m, NULL, 2, vals, lens), XAP_ERR_ARG);
     xap_mset_free(m);
     xap_enquire_free(e);
     xap_query_free(q);
@@ -934,6 +941,8 @@ static void test_mset_values_in_one_pass(void **state)
         snprintf(host, sizeof host, "host%d.example", i);
         if (i % 3)
             assert_int_equal(xap_doc_set_value(d, SLOT_SITE, host, strlen(host)), XAP_OK);
+        if (i % 4 == 0)
+            assert_int_equal(xap_doc_set_value(d, SLOT_RANK, host + 4, strlen(host + 4)), XAP_OK);
         assert_int_equal(xap_wdb_add_document(w[i % 2], d, NULL), XAP_OK);
         xap_doc_free(d);
     }

@@ -9,6 +9,8 @@
 #define SKETCH_VERSION 'S' /* 8-bit bins */
 #define BIN_EMPTY 0xFFu
 
+_Static_assert(IDX_SKETCH_BINS == 32, "idx_sketch takes the bin from the hash's top 5 bits");
+
 /* SplitMix64's finaliser: every input bit moves every output bit. */
 static uint64_t mix64(uint64_t x)
 {
@@ -37,7 +39,7 @@ static uint64_t rotl(uint64_t x, unsigned r)
 size_t idx_sketch(const char *text, size_t len, const char *lang,
                   unsigned char out[IDX_SKETCH_BYTES])
 {
-    uint32_t mins[IDX_SKETCH_BINS];
+    uint32_t mins[IDX_SKETCH_BINS] = {0};
     bool filled[IDX_SKETCH_BINS] = {false};
     uint64_t last[IDX_SHINGLE_WORDS] = {0}; /* hashes of the last words, newest at [n % 4] */
     size_t words = 0, shingles = 0;

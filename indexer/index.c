@@ -868,8 +868,8 @@ static ch_status build_doc(worker_ctx *c, lang_ident *li, const char *url, const
         goto out;
 
     /* Version signature: what, if unchanged, makes a rewrite useless. */
-    if ((st = buf_appendf(&sig, "%s\n%s\n%s\n%s\n%.2f\n%s\n", IDX_SCHEMA_VERSION, url, h32, lang,
-                          rank, pg->title)))
+    if ((st = buf_appendf(&sig, "%s\n%s\n%s\n%s\n%s\n%.2f\n%s\n", IDX_SCHEMA_VERSION, url, h32,
+                          lang, declared, rank, pg->title)))
         goto out;
     for (size_t i = 0; i < n_cat_terms; i++)
         if ((st = buf_appendf(&sig, "XC%s\n", c->verdict.terms[i].s)))

@@ -134,9 +134,32 @@ stopwatch_stop() { # sets gap: the longest stop, in seconds (not in a subshell: 
     wait "$stopwatch_pid"
     gap=$(cat "$tmp/stopwatch.gap")
 }
+# What each of the server's threads waits on, once a second during a wrk run (kernel wait
+# channel and state from /proc): printed when the run fails, to tell a lock (futex_*) from
+# libmicrohttpd waiting for events that do not come (ep_poll) in a stall of the server.
+threads_watch_start() {
+    rm -f "$tmp/threads.stop"
+    (
+        while [ ! -e "$tmp/threads.stop" ]; do
+            line="$(date +%T)"
+            for t in /proc/"$load_pid"/task/*; do
+                line="$line $(cut -d' ' -f3 "$t/stat" 2>/dev/null):$(cat "$t/wchan" 2>/dev/null)"
+            done
+            echo "$line"
+            sleep 1
+        done
+    ) >"$tmp/threads.log" 2>/dev/null &
+    threads_pid=$!
+}
+threads_watch_stop() {
+    touch "$tmp/threads.stop"
+    wait "$threads_pid"
+}
 wrk_once() { # NAME SECONDS: one wrk run; sets the caller's line (its WRK summary) and gap
     stopwatch_start
+    threads_watch_start
     wrk -t 2 -c 256 -d "$2s" --timeout 10s -s "$tmp/mix.lua" "$base" >"$tmp/$1.wrk" 2>&1
+    threads_watch_stop
     stopwatch_stop
     line=$(grep '^WRK ' "$tmp/$1.wrk")
 }
@@ -159,6 +182,7 @@ run_wrk() { # NAME SECONDS
     reqs=$(wrk_field requests "$line")
     non2xx=$(wrk_field non2xx "$line")
     sockerr=$(wrk_field sockerr "$line")
+    wrk_clean "$line" || sed 's/^/server threads (state:wait channel): /' "$tmp/threads.log"
     [ "${reqs:-0}" -gt 0 ] || bad "wrk $1: no request completed"
     [ "$non2xx" = 0 ] || bad "wrk $1: $non2xx non-2xx answers"
     [ "$sockerr" = 0 ] || { bad "wrk $1: $sockerr socket errors"; cat "$tmp/$1.wrk"; }

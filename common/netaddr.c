@@ -2,8 +2,11 @@
 #include "common/netaddr.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
+
+#include "common/cli.h"
 
 ch_status netaddr_parse_cidr(const char *s, netaddr_cidr *out)
 {
@@ -64,4 +67,46 @@ bool netaddr_prefix_equal(const uint8_t *a, const uint8_t *b, unsigned bits)
 bool netaddr_cidr_contains(const netaddr_cidr *net, int family, const uint8_t *addr)
 {
     return net->family == family && netaddr_prefix_equal(addr, net->addr, net->prefix);
+}
+
+bool netaddr_parse_sockaddr(const char *s, struct sockaddr_storage *ss, bool *v6)
+{
+    char host[64];
+    const char *port;
+    memset(ss, 0, sizeof *ss);
+    if (!s)
+        return false;
+    if (s[0] == '[') {
+        const char *close = strchr(s, ']');
+        if (!close || close[1] != ':' || (size_t)(close - s - 1) >= sizeof host)
+            return false;
+        memcpy(host, s + 1, (size_t)(close - s - 1));
+        host[close - s - 1] = '\0';
+        port = close + 2;
+    } else {
+        const char *colon = strrchr(s, ':');
+        if (!colon || (size_t)(colon - s) >= sizeof host)
+            return false;
+        memcpy(host, s, (size_t)(colon - s));
+        host[colon - s] = '\0';
+        port = colon + 1;
+    }
+    long p;
+    if (!cli_parse_long(port, 0, 65535, &p))
+        return false;
+    struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+    if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
+        a4->sin_family = AF_INET;
+        a4->sin_port = htons((uint16_t)p);
+        *v6 = false;
+        return true;
+    }
+    if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((uint16_t)p);
+        *v6 = true;
+        return true;
+    }
+    return false;
 }

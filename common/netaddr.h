@@ -1,11 +1,12 @@
 /* IP networks in CIDR notation ("10.0.0.0/8", "fd00::/8", a bare address), shared by the
  * crawler's address guard (--allow-network) and the server's rate limiter (exempt networks,
- * trusted proxies). */
+ * trusted proxies); and socket addresses such as the server's --listen. */
 #ifndef CHOUETTE_NETADDR_H
 #define CHOUETTE_NETADDR_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "common/status.h"
 
@@ -26,5 +27,9 @@ bool netaddr_prefix_equal(const uint8_t *a, const uint8_t *b, unsigned bits);
 
 /* True when the address (family AF_INET: 4 bytes at addr, AF_INET6: 16) is in net. */
 bool netaddr_cidr_contains(const netaddr_cidr *net, int family, const uint8_t *addr);
+
+/* "127.0.0.1:8080" or "[::1]:8080" (a numeric address and a port 0-65535) -> *ss, with *v6 set
+ * for IPv6. False, *ss zeroed, on anything else (names are not resolved). */
+bool netaddr_parse_sockaddr(const char *s, struct sockaddr_storage *ss, bool *v6);
 
 #endif

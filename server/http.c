@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/cli.h"
+#include "common/netaddr.h"
 
 /* One slot per worker thread: its searcher, opened on first use. */
 typedef struct {
@@ -348,47 +348,6 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
     return ret;
 }
 
-/* "127.0.0.1:8080", "[::1]:8080" -> a socket address. */
-static bool parse_listen(const char *s, struct sockaddr_storage *ss, bool *v6)
-{
-    char host[64];
-    const char *port;
-    memset(ss, 0, sizeof *ss);
-    if (s[0] == '[') {
-        const char *close = strchr(s, ']');
-        if (!close || close[1] != ':' || (size_t)(close - s - 1) >= sizeof host)
-            return false;
-        memcpy(host, s + 1, (size_t)(close - s - 1));
-        host[close - s - 1] = '\0';
-        port = close + 2;
-    } else {
-        const char *colon = strrchr(s, ':');
-        if (!colon || (size_t)(colon - s) >= sizeof host)
-            return false;
-        memcpy(host, s, (size_t)(colon - s));
-        host[colon - s] = '\0';
-        port = colon + 1;
-    }
-    long p;
-    if (!cli_parse_long(port, 0, 65535, &p))
-        return false;
-    struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
-    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
-    if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
-        a4->sin_family = AF_INET;
-        a4->sin_port = htons((uint16_t)p);
-        *v6 = false;
-        return true;
-    }
-    if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
-        a6->sin6_family = AF_INET6;
-        a6->sin6_port = htons((uint16_t)p);
-        *v6 = true;
-        return true;
-    }
-    return false;
-}
-
 ch_status srv_http_run(const srv_server *s, const srv_http_config *cfg, const sigset_t *stop,
                        char *err, size_t errlen)
 {
@@ -405,7 +364,7 @@ ch_status srv_http_run(const srv_server *s, const srv_http_config *cfg, const si
         st = CH_ERR_NOMEM;
         goto out;
     }
-    if (!parse_listen(cfg->listen, &ss, &v6)) {
+    if (!netaddr_parse_sockaddr(cfg->listen, &ss, &v6)) {
         snprintf(err, errlen, "--listen %s: want ADDR:PORT (e.g. 127.0.0.1:8080)", cfg->listen);
         st = CH_ERR_ARG;
         goto out;

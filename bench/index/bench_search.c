@@ -6,7 +6,7 @@
  * first pass over the query list is a warm-up and is not counted. With BENCH_SEARCH_PER_QUERY
  * set in the environment, the median of each distinct query is printed on stderr too.
  *
- * With --http HOST:PORT (a `chouette serve` of the same database), each query is also asked of
+ * With --http ADDR:PORT (a `chouette serve` of the same database), each query is also asked of
  * the server, GET /api/search?q=Q on one kept-alive connection, right before or right after the
  * in-process call (in turn, so that neither gets the other's warm caches): the two are paired
  * query by query, a fraction of a millisecond apart, so the machine's changes of speed, which
@@ -17,8 +17,7 @@
  * idx_search calls alone (the client's work is not the search's).
  *
  *   bench/index/bench_search.sh DB [N] [QUERIES.tsv...]
- *   build-bench/bench_search [--http HOST:PORT] DB N QUERIES.tsv...   */
-#include <arpa/inet.h>
+ *   build-bench/bench_search [--http ADDR:PORT] DB N QUERIES.tsv...   */
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -29,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/netaddr.h"
 #include "common/paths.h"
 #include "filters/catlists.h"
 #include "filters/policy.h"
@@ -61,26 +61,19 @@ static double thread_cpu_us(void)
 
 #define HTTP_BUF (4 << 20) /* a results page is tens of KiB */
 
-/* A connection to HOST:PORT (IPv4 literal), or -1. */
+/* A connection to ADDR:PORT or [V6]:PORT (the form of `chouette serve --listen`), or -1. */
 static int http_connect(const char *hostport)
 {
-    const char *colon = strrchr(hostport, ':');
-    struct sockaddr_in sa = {.sin_family = AF_INET};
-    char host[64];
-    if (!colon || (size_t)(colon - hostport) >= sizeof host)
+    struct sockaddr_storage ss;
+    bool v6 = false;
+    if (!netaddr_parse_sockaddr(hostport, &ss, &v6))
         return -1;
-    memcpy(host, hostport, (size_t)(colon - hostport));
-    host[colon - hostport] = '\0';
-    char *end = NULL;
-    long port = strtol(colon + 1, &end, 10);
-    if (*end || port < 1 || port > 65535 || inet_pton(AF_INET, host, &sa.sin_addr) != 1)
-        return -1;
-    sa.sin_port = htons((uint16_t)port);
-    int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+    int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0), one = 1;
     if (fd < 0)
         return -1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (connect(fd, (struct sockaddr *)&sa, sizeof sa)) {
+    if (connect(fd, (struct sockaddr *)&ss,
+                v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in))) {
         close(fd);
         return -1;
     }
@@ -155,7 +148,7 @@ int main(int argc, char **argv)
         argc -= 2;
     }
     if (argc < 4) {
-        fprintf(stderr, "usage: bench_search [--http HOST:PORT] DB N QUERIES.tsv...\n");
+        fprintf(stderr, "usage: bench_search [--http ADDR:PORT] DB N QUERIES.tsv...\n");
         return 2;
     }
     char *end = NULL;

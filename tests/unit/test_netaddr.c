@@ -1,9 +1,11 @@
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "common/netaddr.h"
@@ -67,11 +69,47 @@ static void test_contains(void **state)
     assert_false(netaddr_cidr_contains(&net, AF_INET, a4));
 }
 
+/* The server's --listen form: "ADDR:PORT", "[V6]:PORT", numeric only. */
+static void test_parse_sockaddr(void **state)
+{
+    (void)state;
+    struct sockaddr_storage ss;
+    bool v6 = true;
+    assert_true(netaddr_parse_sockaddr("127.0.0.1:8080", &ss, &v6));
+    assert_false(v6);
+    const struct sockaddr_in *a4 = (const struct sockaddr_in *)&ss;
+    assert_int_equal(a4->sin_family, AF_INET);
+    assert_int_equal(ntohs(a4->sin_port), 8080);
+    assert_int_equal(ntohl(a4->sin_addr.s_addr), 0x7f000001);
+    assert_true(netaddr_parse_sockaddr("[::1]:0", &ss, &v6));
+    assert_true(v6);
+    const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)&ss;
+    assert_int_equal(a6->sin6_family, AF_INET6);
+    assert_int_equal(a6->sin6_port, 0);
+    assert_true(IN6_IS_ADDR_LOOPBACK(&a6->sin6_addr));
+    const char *bad_listen[] = {"127.0.0.1",
+                                "127.0.0.1:",
+                                "127.0.0.1:65536",
+                                "127.0.0.1:-1",
+                                "127.0.0.1:8x",
+                                "localhost:80",
+                                "[::1]80",
+                                "[::1:80",
+                                ":80",
+                                "",
+                                NULL};
+    for (size_t i = 0; i < sizeof bad_listen / sizeof *bad_listen; i++) {
+        assert_false(netaddr_parse_sockaddr(bad_listen[i], &ss, &v6));
+        assert_int_equal(ss.ss_family, 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_cidr),
         cmocka_unit_test(test_contains),
+        cmocka_unit_test(test_parse_sockaddr),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,6 +29,7 @@ test_pkgs=(
     python3
     curl
     strace
+    iproute2 # ss: test_serve_load watches the accept queue
     wrk
     debhelper dpkg-dev build-essential fakeroot
     cppcheck clang-tidy

@@ -25,7 +25,7 @@ set -u
 : "${CHOUETTE:?set CHOUETTE to the binary under test}"
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$TOP/tests/integration/a11y/serve_fixture.sh"
-serve_test_begin curl python3 wget wrk
+serve_test_begin curl python3 wget wrk ss
 ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 2000 ]; then
     echo "skip: the hard limit of open files ($(ulimit -Hn)) is below the 2 000 this test holds"
@@ -134,21 +134,38 @@ stopwatch_stop() { # sets gap: the longest stop, in seconds (not in a subshell: 
     wait "$stopwatch_pid"
     gap=$(cat "$tmp/stopwatch.gap")
 }
-# What each of the server's threads waits on, once a second during a wrk run (kernel wait
-# channel and state from /proc): printed when the run fails, to tell a lock (futex_*) from
-# libmicrohttpd waiting for events that do not come (ep_poll) in a stall of the server.
-threads_watch_start() {
+# Once a second during a wrk run NAME, into $tmp/NAME.watch: what each of the server's threads
+# waits on (state and kernel wait channel from /proc), the listening socket's accept queue and
+# the connections established to it (ss), whether a new connection gets /healthz (curl,
+# status/seconds), and the CPU ticks (10 ms) since the previous line, about 1.1 s before: the
+# server's, the whole machine's, and those stolen by the host. Printed when a check of section
+# 1 fails: a lock (futex_*), libmicrohttpd not accepting (ep_poll, a queue that stays full), a
+# server that answers others while wrk's connections wait, and a machine busy with something
+# else tell different stories.
+cpu_ticks() { # server ticks, machine busy ticks, steal ticks
+    local u s
+    read -r u s < <(awk '{print $14, $15}' "/proc/$load_pid/stat")
+    awk -v srv=$((u + s)) '/^cpu / {print srv, $2 + $3 + $4 + $7 + $8 + $9, $9; exit}' /proc/stat
+}
+threads_watch_start() { # NAME
     rm -f "$tmp/threads.stop"
     (
+        read -r srv0 busy0 steal0 < <(cpu_ticks)
         while [ ! -e "$tmp/threads.stop" ]; do
+            sleep 1
             line="$(date +%T)"
             for t in /proc/"$load_pid"/task/*; do
                 line="$line $(cut -d' ' -f3 "$t/stat" 2>/dev/null):$(cat "$t/wchan" 2>/dev/null)"
             done
-            echo "$line"
-            sleep 1
+            read -r srv busy steal < <(cpu_ticks)
+            line="$line cpu(server/machine/steal):$((srv - srv0))/$((busy - busy0))/$((steal - steal0))"
+            srv0=$srv busy0=$busy steal0=$steal
+            queue=$(ss -Hltn "sport = :$PORT" | awk '{print $2 "/" $3}')
+            conns=$(ss -Htn state established "sport = :$PORT" | wc -l)
+            probe=$(curl -s -o /dev/null -w '%{http_code}/%{time_total}' --max-time 0.8 "$base/healthz")
+            echo "$line accept-queue:${queue:-?} established:$conns healthz:$probe"
         done
-    ) >"$tmp/threads.log" 2>/dev/null &
+    ) >"$tmp/$1.watch" 2>/dev/null &
     threads_pid=$!
 }
 threads_watch_stop() {
@@ -157,7 +174,7 @@ threads_watch_stop() {
 }
 wrk_once() { # NAME SECONDS: one wrk run; sets the caller's line (its WRK summary) and gap
     stopwatch_start
-    threads_watch_start
+    threads_watch_start "$1"
     wrk -t 2 -c 256 -d "$2s" --timeout 10s -s "$tmp/mix.lua" "$base" >"$tmp/$1.wrk" 2>&1
     threads_watch_stop
     stopwatch_stop
@@ -182,7 +199,6 @@ run_wrk() { # NAME SECONDS
     reqs=$(wrk_field requests "$line")
     non2xx=$(wrk_field non2xx "$line")
     sockerr=$(wrk_field sockerr "$line")
-    wrk_clean "$line" || sed 's/^/server threads (state:wait channel): /' "$tmp/threads.log"
     [ "${reqs:-0}" -gt 0 ] || bad "wrk $1: no request completed"
     [ "$non2xx" = 0 ] || bad "wrk $1: $non2xx non-2xx answers"
     [ "$sockerr" = 0 ] || { bad "wrk $1: $sockerr socket errors"; cat "$tmp/$1.wrk"; }
@@ -201,6 +217,11 @@ rss2=$(rss_kb "$load_pid")
 measure "RSS after wrk run 1: ${rss1} kB, after run 2: ${rss2} kB"
 # issue 8: "no memory growth between two runs" (the 10 000-query check below is +-5 %)
 grew5 "$rss1" "$rss2" && bad "RSS grew between the wrk runs: $rss1 kB -> $rss2 kB"
+if [ "$fails" -gt 0 ]; then
+    for w in warm-up run1 run2; do
+        sed "s/^/watch $w: /" "$tmp/$w.watch"
+    done
+fi
 
 # --- 2. slowloris ------------------------------------------------------------------------------
 # latency of N sequential queries from 127.0.0.1 (curl's time_total), median in ms

@@ -151,6 +151,7 @@ threads_watch_start() { # NAME
     rm -f "$tmp/threads.stop"
     (
         read -r srv0 busy0 steal0 < <(cpu_ticks)
+        ps -eo pid=,times=,comm= >"$tmp/ps.before"
         while [ ! -e "$tmp/threads.stop" ]; do
             sleep 1
             line="$(date +%T)"
@@ -165,6 +166,11 @@ threads_watch_start() { # NAME
             probe=$(curl -s -o /dev/null -w '%{http_code}/%{time_total}' --max-time 0.8 "$base/healthz")
             echo "$line accept-queue:${queue:-?} established:$conns healthz:$probe"
         done
+        # the processes that used the most CPU during the run (whole seconds), wrk and the server too
+        ps -eo pid=,times=,comm= | awk 'NR == FNR {t[$1] = $2; next}
+            {d = $2 - t[$1]; if (d > 0) print d "s:" $3 "(" $1 ")"}' "$tmp/ps.before" - |
+            sort -rn | head -6 | tr '\n' ' ' | sed 's/^/busiest processes: /'
+        echo
     ) >"$tmp/$1.watch" 2>/dev/null &
     threads_pid=$!
 }

@@ -24,7 +24,7 @@
 #include "indexer/neardup.h"
 #include "indexer/xapian/xap.h"
 
-#define IDX_SCHEMA_VERSION "chouette-index-4" /* part of every version signature */
+#define IDX_SCHEMA_VERSION "chouette-index-5" /* part of every version signature */
 #define IDX_UNTRANSLATED_RANK 0.5 /* share of its static rank an untranslated copy keeps */
 /* Base32 characters kept of a SHA-1 in the content-hash and version terms and the collapse key:
  * 80 bits, no collision within reach; these terms are unique per page, so their length is index
@@ -53,6 +53,58 @@ ch_status idx_fold(const char *in, size_t len, buf_t *out)
     for (size_t i = start; i < out->len; i++)
         if (out->data[i] == '\'')
             out->data[i] = ' ';
+    return CH_OK;
+}
+
+static bool all_digits(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return len > 0;
+}
+
+ch_status idx_title_key(const char *folded, size_t len, buf_t *out)
+{
+    text_words it;
+    size_t ws, wl, held = 0, held_len = 0; /* a one-letter word: "b" of "b 5" is a number */
+    bool in_number = true;
+    size_t start = out->len;
+    ch_status st = CH_OK;
+    text_words_init(&it, folded, len);
+    while (!st && text_next_word(&it, &ws, &wl)) {
+        if (in_number) {
+            if (all_digits(folded + ws, wl)) {
+                held_len = 0;
+                continue;
+            }
+            if (wl == 1 && !held_len) {
+                held = ws, held_len = wl;
+                continue;
+            }
+            in_number = false;
+            if (held_len) /* the letter was a word of the title after all */
+                st = buf_append(out, folded + held, held_len);
+        }
+        if (!st && out->len > start)
+            st = buf_append_char(out, ' ');
+        if (!st)
+            st = buf_append(out, folded + ws, wl);
+    }
+    if (!st && in_number && held_len)
+        st = buf_append(out, folded + held, held_len);
+    return st;
+}
+
+ch_status idx_title_term(const char *key, size_t len, char out[IDX_TITLE_TERM_SIZE])
+{
+    char d[WARC_DIGEST_SIZE]; /* "sha1:" and 32 base32 characters */
+    ch_status st = warc_sha1_base32(key, len, d);
+    if (st)
+        return st;
+    memcpy(out, "XT", 2);
+    memcpy(out + 2, d + 5, IDX_TITLE_TERM_SIZE - 3);
+    out[IDX_TITLE_TERM_SIZE - 1] = '\0';
     return CH_OK;
 }
 
@@ -643,6 +695,57 @@ static ch_status add_url_word_terms(xap_doc *doc, const char *s, size_t len)
     return st;
 }
 
+/* Where a title is cut into parts for title keys: "abc — Abstract Base Classes — Python 3.11
+ * documentation", "Accueil | Mairie de Rennes", "email.header: Internationalized headers". */
+static const char *const title_separators[] = {
+    " \xe2\x80\x94 ", " \xe2\x80\x93 ", " - ", " | ", ": ", " \xc2\xbb "};
+
+/* The length of the separator at s, or 0. */
+static size_t title_separator_at(const char *s)
+{
+    for (size_t i = 0; i < sizeof title_separators / sizeof title_separators[0]; i++) {
+        size_t n = strlen(title_separators[i]);
+        if (strncmp(s, title_separators[i], n) == 0)
+            return n;
+    }
+    return 0;
+}
+
+/* Add the title key term (wdf 1) of title[0..len). */
+static ch_status add_title_key(xap_doc *doc, const char *title, size_t len)
+{
+    buf_t f, key;
+    buf_init(&key, len * 4 + 64);
+    ch_status st = fold_new(title, len, &f);
+    if (!st)
+        st = idx_title_key(buf_str(&f), f.len, &key);
+    char term[IDX_TITLE_TERM_SIZE];
+    if (!st && key.len && !(st = idx_title_term(buf_str(&key), key.len, term)) &&
+        xap_doc_add_term(doc, term, 1) != XAP_OK)
+        st = CH_ERR_INTERNAL;
+    buf_free(&f);
+    buf_free(&key);
+    return st;
+}
+
+/* Title keys (idx_title_key) of each part of the title between separators, or of the whole
+ * title if it has none. (The whole of a title with parts would be the page's name with its
+ * site's, which nobody types: its key would only make the index bigger.) */
+static ch_status add_title_keys(xap_doc *doc, const char *title)
+{
+    ch_status st = CH_OK;
+    const char *part = title;
+    for (const char *p = title; !st && *p; p++) {
+        size_t n = title_separator_at(p);
+        if (!n)
+            continue;
+        st = add_title_key(doc, part, (size_t)(p - part));
+        part = p + n;
+        p += n - 1;
+    }
+    return st ? st : add_title_key(doc, part, strlen(part));
+}
+
 /* The words of a URL's host and path, for URL-word terms: "docs.python.org/3/library/os.html"
  * gives "docs python org 3 library os html". */
 static ch_status url_words(const char *url, buf_t *out)
@@ -824,7 +927,8 @@ static ch_status build_doc(worker_ctx *c, lang_ident *li, const char *url, const
     /* Fields, weighted by wdf increments, separated by position gaps. */
     size_t tl = strlen(pg->title);
     if ((st = index_field(tg, pg->title, tl, 5, NULL, true)) ||
-        (st = index_field(tg, pg->title, tl, 1, "S", true)))
+        (st = index_field(tg, pg->title, tl, 1, "S", true)) ||
+        (st = add_title_keys(doc, pg->title)))
         goto out;
     const char *heads[3] = {pg->h1, pg->h2, pg->h3};
     for (size_t i = 0; i < 3; i++)

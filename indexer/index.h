@@ -131,6 +131,20 @@ ch_status idx_writer_close(idx_writer *w);
  * Appends to out; errors of text_fold. */
 ch_status idx_fold(const char *in, size_t len, buf_t *out);
 
+/* The title key of folded text (idx_fold): its words (common/text.h's text_next_word) joined by
+ * one space, without a leading section number ("13 4 email" -> "email", "b 5 the user space" ->
+ * "the user space"). The indexer adds the term (idx_title_term) of the key of each part of a
+ * page's title between separators; a query whose words make one of these keys names the page's
+ * title, the strongest sign of a known-item search. Appends to out (nothing when no word is
+ * left). */
+ch_status idx_title_key(const char *folded, size_t len, buf_t *out);
+
+/* The term of a title key: "XT" and the first 10 base32 characters of its SHA-1 (50 bits: a
+ * collision would only lift another page a little, and the text itself would cost index size
+ * on every page). */
+#define IDX_TITLE_TERM_SIZE 13 /* "XT", 10 characters, NUL */
+ch_status idx_title_term(const char *key, size_t len, char out[IDX_TITLE_TERM_SIZE]);
+
 /* A document's data (docs/ARCHITECTURE.md): a JSON object (url, title, lang, site,
  * description), then, when the page has text, a NUL byte and the text kept for snippets as a raw
  * DEFLATE stream (RFC 1951) of at most IDX_DATA_TEXT_MAX bytes of UTF-8. Outside the JSON, so

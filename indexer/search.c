@@ -53,6 +53,9 @@
 #ifndef IDX_TITLE_WEIGHT
 #define IDX_TITLE_WEIGHT 1.0 /* scale of the known-item prior (BM25 on title and URL words) */
 #endif
+#ifndef IDX_TITLE_KEY_WEIGHT
+#define IDX_TITLE_KEY_WEIGHT 2.0 /* within the prior, of the query as a title key (XT) */
+#endif
 #ifndef IDX_BM25_K1
 #define IDX_BM25_K1 1.6
 #endif
@@ -538,10 +541,11 @@ static ch_status parses_ored(idx_searcher *s, const char *fq, const query_langs 
 }
 
 /* The known-item prior: the query's words looked up in the title field alone (S terms, stemmed
- * as the main parse) and among the URL words (XU terms, exact), ORed, as a weight that selects
- * nothing. Titles and URL words also count in the main field (wdf x5 and x2), but there a long
- * page that repeats a word saturates BM25 as much as the page named after it; these fields are
- * a few words long, so their BM25 weight favours the page whose title or address is the query
+ * as the main parse), among the URL words (XU terms, exact) and as a title key (XT: the query is
+ * a page's title or a part of it), ORed, as a weight that selects nothing. Titles and URL words
+ * also count in the main field (wdf x5 and x2), but there a long page that repeats a word saturates
+ * BM25 as much as the page named after it; these fields are a few words long, so their BM25 weight
+ * favours the page whose title or address is the query
  * ("asyncio" finds asyncio.html, "asyncio — Asynchronous I/O", before "Coroutines and Tasks").
  * *out is NULL when the query has no plain word. */
 static ch_status known_item_prior(idx_searcher *s, const char *fq, const query_langs *ql,
@@ -567,9 +571,31 @@ static ch_status known_item_prior(idx_searcher *s, const char *fq, const query_l
             st = or_take(&acc, part);
         part = NULL;
     }
+    /* the query's words as a title key: "built-in types" names "Built-in Types" exactly, where
+     * the title words alone rank "types — ... names for built-in types" as high */
+    buf_t words, key;
+    buf_init(&words, IDX_MAX_QUERY_BYTES * 2);
+    buf_init(&key, IDX_MAX_QUERY_BYTES * 2);
+    for (size_t i = 0; i < qw.n && !st; i++)
+        st = buf_appendf(&words, "%s%s", i ? " " : "", qw.w[i]);
+    if (!st)
+        st = idx_title_key(buf_str(&words), words.len, &key);
+    char term_text[IDX_TITLE_TERM_SIZE];
+    if (!st && key.len && !(st = idx_title_term(buf_str(&key), key.len, term_text))) {
+        xap_query *term = NULL;
+        if (xap_query_term(term_text, 1, &term) != XAP_OK ||
+            xap_query_scale_weight(term, IDX_TITLE_KEY_WEIGHT, &part) != XAP_OK)
+            st = CH_ERR_NOMEM;
+        else
+            st = or_take(&acc, part);
+        xap_query_free(term);
+        part = NULL;
+    }
     if (!st && acc && xap_query_scale_weight(acc, IDX_TITLE_WEIGHT, out) != XAP_OK)
         st = CH_ERR_NOMEM;
     xap_query_free(acc);
+    buf_free(&words);
+    buf_free(&key);
     buf_free(&tq);
     qwords_free(&qw);
     return st;

@@ -579,6 +579,40 @@ static void test_fold(void **state)
     buf_free(&b);
 }
 
+static void check_title_key(const char *folded, const char *want)
+{
+    buf_t b;
+    buf_init(&b, 256);
+    assert_int_equal(idx_title_key(folded, strlen(folded), &b), CH_OK);
+    assert_string_equal(buf_str(&b), want);
+    buf_free(&b);
+}
+
+/* Title keys: the words joined by one space, a leading section number left out. */
+static void test_title_key(void **state)
+{
+    (void)state;
+    check_title_key("built-in  types", "built in types");
+    check_title_key("13.4. courrier electronique", "courrier electronique");
+    check_title_key("b.5. l espace utilisateur", "l espace utilisateur");
+    check_title_key("a partial title", "a partial title");
+    check_title_key("a b c", "a b c");
+    check_title_key("x", "x");
+    check_title_key("b 5 x y", "x y");
+    check_title_key("python 3.11.2 documentation", "python 3 11 2 documentation");
+    check_title_key("1984", "");
+    check_title_key(" -- ", "");
+    /* appends after what the buffer holds, as the callers' "XT" */
+    buf_t b;
+    buf_init(&b, 8);
+    assert_int_equal(buf_append_str(&b, "XT"), CH_OK);
+    assert_int_equal(idx_title_key("1. intro", 8, &b), CH_OK);
+    assert_string_equal(buf_str(&b), "XTintro");
+    /* past the buffer's cap: the error of the buffer */
+    assert_int_equal(idx_title_key("ten letters", 11, &b), CH_ERR_LIMIT);
+    buf_free(&b);
+}
+
 /* The summary line that `chouette index` and `chouette shards add` print: every counter. */
 static void test_stats_print(void **state)
 {
@@ -652,6 +686,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_linkgraph_rank_and_anchors),
         cmocka_unit_test(test_fold),
+        cmocka_unit_test(test_title_key),
         cmocka_unit_test(test_jobs_same_database),
         cmocka_unit_test(test_stats_print),
         cmocka_unit_test(test_text_pack_unpack),

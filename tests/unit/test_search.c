@@ -411,6 +411,22 @@ static void test_parses_matched_once(void **state)
     idx_results_free(&r);
 }
 
+/* A new index of the pages in a new directory (*dir, for test_rm_rf), opened for searching. */
+static idx_searcher *searcher_of_pages(const test_page *site, size_t n, char **dir)
+{
+    *dir = test_make_tmpdir();
+    char warc[600], db[600];
+    snprintf(warc, sizeof warc, "%s/p.warc", *dir);
+    snprintf(db, sizeof db, "%s/db", *dir);
+    test_write_warc(warc, site, n);
+    const char *warcs[] = {warc};
+    idx_stats st;
+    test_index_warcs(db, warcs, 1, &st);
+    idx_searcher *s = NULL;
+    assert_int_equal(idx_searcher_open(db, &s, NULL), CH_OK);
+    return s;
+}
+
 /* The page named after the query comes first, even when another repeats the word all along
  * (the known-item prior on title and URL words; without it the long page wins on BM25). */
 static void test_known_item_prior(void **state)
@@ -433,22 +449,69 @@ static void test_known_item_prior(void **state)
          "<html><head><title>Zoo guide</title></head><body><p>Lions, zebras and one okapi "
          "in the new enclosure near the lake.</p></body></html>"},
     };
-    char *dir = test_make_tmpdir();
-    char warc[600], db[600];
-    snprintf(warc, sizeof warc, "%s/p.warc", dir);
-    snprintf(db, sizeof db, "%s/db", dir);
-    test_write_warc(warc, named, 3);
-    const char *warcs[] = {warc};
-    idx_stats st;
-    test_index_warcs(db, warcs, 1, &st);
-    idx_searcher *s = NULL;
-    assert_int_equal(idx_searcher_open(db, &s, NULL), CH_OK);
+    char *dir = NULL;
+    idx_searcher *s = searcher_of_pages(named, 3, &dir);
     idx_search_params p = {.query = "okapi", .page = 1, .per_page = 10};
     idx_results r;
     assert_int_equal(idx_search(s, &p, &r), CH_OK);
     assert_int_equal(r.n_results, 3);
     assert_string_equal(r.results[0].url, "http://b.example.org/okapi.html");
     idx_results_free(&r);
+    idx_searcher_close(s);
+    test_rm_rf(dir);
+    free(dir);
+}
+
+/* A query that is a page's whole title, or one part of it between separators, finds that page
+ * first (its title key, XT), before a page whose title holds the same words and repeats them. */
+static void test_title_key_first(void **state)
+{
+    (void)state;
+    /* other pages, so that the words weigh as in a real index: a title key on one page of a
+     * hundred, "classes" on most pages */
+    enum { FILLERS = 100, N = FILLERS + 4 };
+    static char urls[FILLERS][64], bodies[FILLERS][256];
+    test_page all[N];
+    for (int i = 0; i < FILLERS; i++) {
+        snprintf(urls[i], sizeof urls[i], "http://docs.example.org/other%d.html", i);
+        snprintf(bodies[i], sizeof bodies[i],
+                 "<html><head><title>Module number %d</title></head><body><p>Reading files "
+                 "and sockets with classes, part %d.</p></body></html>",
+                 i, i);
+        all[i] = (test_page){urls[i], 200, TEST_HTML, bodies[i]};
+    }
+    const test_page titled[] = {
+        {"http://docs.example.org/p1.html", 200, TEST_HTML,
+         "<html><head><title>Garden tools and the garden shed"
+         "</title></head><body><p>Rakes, spades and garden tools.</p></body></html>"},
+        {"http://docs.example.org/p2.html", 200, TEST_HTML,
+         "<html><head><title>Garden Tools — Example documentation</title></head><body><p>"
+         "Rakes, spades and garden tools.</p></body></html>"},
+        {"http://docs.example.org/abc.html", 200, TEST_HTML,
+         "<html><head><title>abc — Abstract Base Classes — Example documentation</title></head>"
+         "<body><p>Defining abstract base classes with a metaclass.</p></body></html>"},
+        {"http://docs.example.org/collections.abc.html", 200, TEST_HTML,
+         "<html><head><title>collections.abc — Abstract Base Classes for Containers</title>"
+         "</head><body><p>Abstract base classes to test whether a class provides an interface: "
+         "abstract base classes for containers, abstract methods.</p></body></html>"},
+    };
+    for (int i = 0; i < 4; i++)
+        all[FILLERS + i] = titled[i];
+    char *dir = NULL;
+    idx_searcher *s = searcher_of_pages(all, N, &dir);
+    const char *cases[][2] = {
+        {"garden tools", "http://docs.example.org/p2.html"},
+        {"Abstract base classes", "http://docs.example.org/abc.html"},
+        {"abstract base classes for containers", "http://docs.example.org/collections.abc.html"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        idx_search_params p = {.query = cases[i][0], .page = 1, .per_page = 10};
+        idx_results r;
+        assert_int_equal(idx_search(s, &p, &r), CH_OK);
+        assert_true(r.n_results >= 1);
+        assert_string_equal(r.results[0].url, cases[i][1]);
+        idx_results_free(&r);
+    }
     idx_searcher_close(s);
     test_rm_rf(dir);
     free(dir);
@@ -656,6 +719,7 @@ int main(void)
         cmocka_unit_test(test_parses_matched_once),
         cmocka_unit_test(test_near_duplicates_and_translations),
         cmocka_unit_test(test_known_item_prior),
+        cmocka_unit_test(test_title_key_first),
         cmocka_unit_test(test_spelling),
         cmocka_unit_test(test_snippet_escaped_and_json),
         cmocka_unit_test(test_snippet_from_older_indexes),

@@ -138,19 +138,21 @@ stopwatch_stop() { # sets gap: the longest stop, in seconds (not in a subshell: 
 # waits on (state and kernel wait channel from /proc), the listening socket's accept queue and
 # the connections established to it (ss), whether a new connection gets /healthz (curl,
 # status/seconds), and the CPU ticks (10 ms) since the previous line, about 1.1 s before: the
-# server's, the whole machine's, and those stolen by the host. Printed when a check of section
-# 1 fails: a lock (futex_*), libmicrohttpd not accepting (ep_poll, a queue that stays full), a
-# server that answers others while wrk's connections wait, and a machine busy with something
-# else tell different stories.
-cpu_ticks() { # server ticks, machine busy ticks, steal ticks
-    local u s
-    read -r u s < <(awk '{print $14, $15}' "/proc/$load_pid/stat")
-    awk -v srv=$((u + s)) '/^cpu / {print srv, $2 + $3 + $4 + $7 + $8 + $9, $9; exit}' /proc/stat
+# server's, the whole machine's, and those stolen by the host; and the server's major page
+# faults (code or data read back from disk: this VM's DAMON "pageout" scheme drops file pages it
+# finds cold). Printed when a check of section 1 fails: a lock (futex_*), libmicrohttpd not
+# accepting (ep_poll, a queue that stays full), a server that answers others while wrk's
+# connections wait, a server waiting on the disk (state D, major faults) and a machine busy with
+# something else tell different stories.
+cpu_ticks() { # server ticks, machine busy ticks, steal ticks, server major page faults
+    local u s f
+    read -r f u s < <(awk '{print $12, $14, $15}' "/proc/$load_pid/stat")
+    awk -v srv=$((u + s)) -v f="$f" '/^cpu / {print srv, $2 + $3 + $4 + $7 + $8 + $9, $9, f; exit}' /proc/stat
 }
 threads_watch_start() { # NAME
     rm -f "$tmp/threads.stop"
     (
-        read -r srv0 busy0 steal0 < <(cpu_ticks)
+        read -r srv0 busy0 steal0 flt0 < <(cpu_ticks)
         ps -eo pid=,times=,comm= >"$tmp/ps.before"
         while [ ! -e "$tmp/threads.stop" ]; do
             sleep 1
@@ -158,9 +160,10 @@ threads_watch_start() { # NAME
             for t in /proc/"$load_pid"/task/*; do
                 line="$line $(cut -d' ' -f3 "$t/stat" 2>/dev/null):$(cat "$t/wchan" 2>/dev/null)"
             done
-            read -r srv busy steal < <(cpu_ticks)
+            read -r srv busy steal flt < <(cpu_ticks)
             line="$line cpu(server/machine/steal):$((srv - srv0))/$((busy - busy0))/$((steal - steal0))"
-            srv0=$srv busy0=$busy steal0=$steal
+            line="$line major-faults:$((flt - flt0))"
+            srv0=$srv busy0=$busy steal0=$steal flt0=$flt
             queue=$(ss -Hltn "sport = :$PORT" | awk '{print $2 "/" $3}')
             conns=$(ss -Htn state established "sport = :$PORT" | wc -l)
             probe=$(curl -s -o /dev/null -w '%{http_code}/%{time_total}' --max-time 0.8 "$base/healthz")

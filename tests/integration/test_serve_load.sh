@@ -3,9 +3,9 @@
 # shorter runs, same checks, in the sanitized pass: CHOUETTE_SANITIZE set):
 #   1. wrk, 256 connections, a mix of /search and /api/search with varied queries: a 5 s
 #      warm-up, then 60 s, then 30 s: no socket error, no non-2xx answer, RSS (server idle)
-#      after run 2 within 5 % of RSS after run 1. The rate limiter stays ON with a limit no test reaches (rate_limit and
-#      rate_limit_burst 1000000, rate_limit_exempt = none), so its table and locks are under
-#      load too.
+#      after run 2 at most 5 % above RSS after run 1. The rate limiter stays ON with a limit no
+#      test reaches (rate_limit and rate_limit_burst 1000000, rate_limit_exempt = none), so its
+#      table and locks are under load too.
 #   2. 1 000 slow clients (slowloris: partial requests, one more header line every 4 s) from
 #      127.0.0.2-127.0.0.5, all held, while 50 queries from 127.0.0.1 keep their median
 #      latency: below 100 ms and below 3 x the median without them (+ 5 ms of scheduling
@@ -14,7 +14,7 @@
 #      (5 000 GET parameters, 2 000 one-byte ones in a short URL, 5 000 in a POST body): each
 #      answered with a 4xx (a connection closed without an answer fails); the server answers
 #      afterwards.
-#   4. 10 000 distinct queries after 1 000 of warm-up: RSS after within 5 % of RSS before.
+#   4. 10 000 distinct queries after 1 000 of warm-up: RSS after at most 5 % above RSS before.
 #   5. the rate limiter itself, on a second server (rate_limit = 2, rate_limit_burst = 20):
 #      a burst gets 429 with Retry-After, the page in the visitor's language, JSON on /api/,
 #      static files and /healthz still served, another client (X-Forwarded-For from the loopback proxy) unaffected, and a return
@@ -38,8 +38,11 @@ if [ -n "${CHOUETTE_SANITIZE:-}" ]; then
     # RSS should measure the server, not ASan: a small quarantine fills during the warm-up, and
     # no allocation stacks are kept (ASan stores each new one for good: RSS grew 2.5, 1.3, 0.8,
     # 0.7 MB over five runs of 10 s with them, +-0.3 MB without; errors are still caught and
-    # reported where they happen, the other sanitized tests keep the allocation stacks)
-    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=4:malloc_context_size=0"
+    # reported where they happen, the other sanitized tests keep the allocation stacks). Nor
+    # does ASan give free pages back to the OS every 5 s (its default): RSS then depended on
+    # when the last release fell (a CI run saw 44 440 -> 41 168 kB over the 10 000 queries,
+    # the floods' buffers going back); without it RSS only grows when the server needs more.
+    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=4:malloc_context_size=0:allocator_release_to_os_interval_ms=-1"
 else
     WARM=5 WRK1=60 WRK2=30 HOLD=12
 fi
@@ -55,10 +58,7 @@ wait_idle() {
     done
     return 0
 }
-within5() { # A B: |B - A| <= 5 % of A
-    python3 -c 'import sys; a, b = int(sys.argv[1]), int(sys.argv[2]); sys.exit(0 if abs(b - a) * 100 <= 5 * a else 1)' "$1" "$2"
-}
-grew5() { # A B: B - A > 5 % of A (growth; a smaller B is fine: ASan's quarantine shrinks too)
+grew5() { # A B: B - A > 5 % of A (growth: a leak; a smaller B is memory given back)
     python3 -c 'import sys; a, b = int(sys.argv[1]), int(sys.argv[2]); sys.exit(0 if (b - a) * 100 > 5 * a else 1)' "$1" "$2"
 }
 
@@ -227,7 +227,7 @@ run_wrk run2 "$WRK2"
 wait_idle "$load_pid"
 rss2=$(rss_kb "$load_pid")
 measure "RSS after wrk run 1: ${rss1} kB, after run 2: ${rss2} kB"
-# issue 8: "no memory growth between two runs" (the 10 000-query check below is +-5 %)
+# issue 8: "no memory growth between two runs"
 grew5 "$rss1" "$rss2" && bad "RSS grew between the wrk runs: $rss1 kB -> $rss2 kB"
 if [ "$fails" -gt 0 ]; then
     for w in warm-up run1 run2; do
@@ -398,7 +398,8 @@ secs=$(python3 -c "import sys; print('%.1f' % (float(sys.argv[2]) - float(sys.ar
 wait_idle "$load_pid"
 rss_after=$(rss_kb "$load_pid")
 measure "10 000 distinct queries in ${secs} s (4 keep-alive clients): RSS ${rss_before} kB before, ${rss_after} kB after"
-within5 "$rss_before" "$rss_after" || bad "RSS moved more than 5 % over 10 000 queries: $rss_before -> $rss_after kB"
+# a leak is growth; memory given back (glibc trims the heap's top) is not
+grew5 "$rss_before" "$rss_after" && bad "RSS grew more than 5 % over 10 000 queries: $rss_before -> $rss_after kB"
 
 serve_stop "$load_pid" || bad "load server exit status $? after SIGTERM (a leak under ASan?)"
 

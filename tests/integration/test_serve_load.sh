@@ -181,12 +181,23 @@ threads_watch_stop() {
     touch "$tmp/threads.stop"
     wait "$threads_pid"
 }
-wrk_once() { # NAME SECONDS: one wrk run; sets the caller's line (its WRK summary) and gap
+task_ticks() { # the CPU ticks of each of the server's threads, one line
+    for t in /proc/"$load_pid"/task/*; do awk '{printf "%d ", $14 + $15}' "$t/stat"; done
+}
+# NAME SECONDS: one wrk run; sets the caller's line (its WRK summary), gap, and split: the CPU
+# ticks of each server thread during the run. libmicrohttpd's workers each keep the connections
+# they accepted: in about 1 sanitized run in 10, one worker got most of wrk's 256 and the other
+# sat in epoll_wait (new connections then waited over 0.8 s); 12 plain runs were all even.
+wrk_once() {
+    local before after
+    before=$(task_ticks)
     stopwatch_start
     threads_watch_start "$1"
     wrk -t 2 -c 256 -d "$2s" --timeout 10s -s "$tmp/mix.lua" "$base" >"$tmp/$1.wrk" 2>&1
     threads_watch_stop
     stopwatch_stop
+    after=$(task_ticks)
+    split=$(python3 -c 'import sys; print("/".join(str(int(b) - int(a)) for a, b in zip(sys.argv[1].split(), sys.argv[2].split())))' "$before" "$after")
     line=$(grep '^WRK ' "$tmp/$1.wrk")
 }
 wrk_field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$2"; } # FIELD LINE
@@ -195,7 +206,7 @@ wrk_clean() { # LINE: 0 if the run completed requests with no error
         [ "$(wrk_field sockerr "$1")" = 0 ]
 }
 run_wrk() { # NAME SECONDS
-    local line gap
+    local line gap split
     wrk_once "$1" "$2"
     if ! wrk_clean "$line" && python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) > 3 else 1)' "$gap"; then
         # the machine stopped, not just the server: the run says nothing; run it again, once
@@ -203,7 +214,7 @@ run_wrk() { # NAME SECONDS
         wrk_once "$1" "$2"
     fi
     [ -n "$line" ] || { bad "wrk $1 gave no summary"; cat "$tmp/$1.wrk"; return; }
-    measure "wrk $1 (${2} s, 256 connections): ${line#WRK } longest stop of the machine ${gap} s"
+    measure "wrk $1 (${2} s, 256 connections): ${line#WRK } longest stop of the machine ${gap} s, CPU ticks of each server thread ${split}"
     local reqs non2xx sockerr
     reqs=$(wrk_field requests "$line")
     non2xx=$(wrk_field non2xx "$line")

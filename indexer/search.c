@@ -8,7 +8,10 @@
  *     stemming, which matches every page on its exact (folded) words whatever its language. A
  *     page in French is matched by the French parse's Z-terms, a page in English by the English
  *     one's, and exact forms weigh in all;
- *   - AND between words by default; when that finds nothing, the query is run again with OR;
+ *   - AND between words by default; when that finds fewer than IDX_WIDEN_BELOW pages, pages
+ *     with all the words but one come in too, ranked by the words they have (a word the page
+ *     does not use: "bibliographie writer", "debian handbook foreword"); when even that finds
+ *     nothing, the query is run again with OR;
  *   - site:HOST -> D<host> (boolean, the host and its subdomains), lang:xx -> L<xx>,
  *     title:word -> S-prefixed terms; hidden categories -> AND_NOT (OR of XC<category>);
  *     a required category (junior allow-list-only) -> FILTER XC<category>;
@@ -65,6 +68,8 @@
 #define IDX_WINDOW_FACTOR 4u   /* a page picks among the next per_page * this results */
 #define IDX_SNIPPET_BYTES 240u /* about this much text in a snippet */
 #define IDX_FEW_RESULTS 3u     /* fewer results than this: offer a spelling correction */
+#define IDX_WIDEN_BELOW 10u    /* fewer pages with all the words: all but one word will do */
+#define IDX_WIDEN_MAX_WORDS 8u /* longer queries are not widened (one parse per word left out) */
 #define IDX_MAX_RETRIES 3      /* reopen-and-retry rounds on XAP_ERR_DB_MODIFIED */
 #define IDX_QWORDS_MAX 32u     /* query words used for highlighting */
 #define IDX_DEFAULT_TIME_LIMIT 0.5
@@ -540,6 +545,75 @@ static ch_status parses_ored(idx_searcher *s, const char *fq, const query_langs 
     return st;
 }
 
+/* How the words of a query must match: all of them, all but one, any. */
+typedef enum { MATCH_ALL, MATCH_ALL_BUT_ONE, MATCH_ANY } match_mode;
+
+/* Whether a token of the folded query is a plain word, the only kind a widened query may leave
+ * out (phrases, exclusions, fields and filters always stay). */
+static bool is_plain_word(const char *tok, size_t len)
+{
+    if (!len || is_operator(tok, len) || tok[0] == '-' || tok[0] == '+')
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (tok[i] == '"' || tok[i] == ':' || tok[i] == '(' || tok[i] == ')')
+            return false;
+    return true;
+}
+
+/* The query with all its words but one: pages with every plain word but one (MATCH_ALL_BUT_ONE),
+ * weighed by the words they have, as with OR between words. *out is NULL when the query cannot
+ * be widened: fewer than two plain words or more than IDX_WIDEN_MAX_WORDS, or an operator
+ * (AND, OR, NOT, XOR: the user wrote the logic). */
+static ch_status parses_widened(idx_searcher *s, const char *fq, const query_langs *ql,
+                                xap_query **out)
+{
+    *out = NULL;
+    size_t start[IDX_WIDEN_MAX_WORDS], len[IDX_WIDEN_MAX_WORDS], nw = 0;
+    for (size_t i = 0, n = strlen(fq); i < n;) {
+        size_t j = i;
+        while (j < n && fq[j] != ' ')
+            j++;
+        if (is_operator(fq + i, j - i))
+            return CH_OK;
+        if (is_plain_word(fq + i, j - i)) {
+            if (nw == IDX_WIDEN_MAX_WORDS)
+                return CH_OK;
+            start[nw] = i;
+            len[nw++] = j - i;
+        }
+        i = j + 1;
+    }
+    if (nw < 2)
+        return CH_OK;
+    xap_query *any = NULL, *allbut1 = NULL, *part = NULL;
+    ch_status st = parses_ored(s, fq, ql, true, &any, NULL);
+    buf_t sub;
+    buf_init(&sub, strlen(fq) + 1);
+    for (size_t w = 0; w < nw && !st; w++) {
+        sub.len = 0;
+        st = buf_append(&sub, fq, start[w]);
+        if (!st)
+            st = buf_append_str(&sub, fq + start[w] + len[w]);
+        if (!st)
+            st = parses_ored(s, buf_str(&sub), ql, false, &part, NULL);
+        if (!st)
+            st = or_take(&allbut1, part);
+        part = NULL;
+    }
+    buf_free(&sub);
+    if (!st && any && allbut1) {
+        st = combine_take(XAP_Q_FILTER, &any, allbut1); /* weighed by the words present */
+        allbut1 = NULL;
+    }
+    if (st) {
+        xap_query_free(any);
+        any = NULL;
+    }
+    xap_query_free(allbut1);
+    *out = any;
+    return st;
+}
+
 /* The known-item prior: the query's words looked up in the title field alone (S terms, stemmed
  * as the main parse), among the URL words (XU terms, exact) and as a title key (XT: the query is
  * a page's title or a part of it), ORed, as a weight that selects nothing. Titles and URL words
@@ -601,16 +675,21 @@ static ch_status known_item_prior(idx_searcher *s, const char *fq, const query_l
     return st;
 }
 
-/* The whole query: parses ORed, known-item prior, scope, hidden categories, static rank. */
+/* The whole query: parses ORed (words matched as `mode` says), known-item prior, scope,
+ * hidden categories, static rank. *parses_desc describes the parses (not for MATCH_ALL_BUT_ONE).
+ * *out is NULL when the query cannot be widened to MATCH_ALL_BUT_ONE. */
 static ch_status build_query(idx_searcher *s, const char *fq, const query_langs *ql,
-                             const idx_search_params *p, bool or_default, xap_query **out,
+                             const idx_search_params *p, match_mode mode, xap_query **out,
                              char **parses_desc)
 {
     *parses_desc = NULL;
     *out = NULL;
     ch_status st = CH_OK;
     xap_query *q = NULL, *part = NULL;
-    if ((st = parses_ored(s, fq, ql, or_default, &q, parses_desc)))
+    if ((st = mode == MATCH_ALL_BUT_ONE
+                  ? parses_widened(s, fq, ql, &q)
+                  : parses_ored(s, fq, ql, mode == MATCH_ANY, &q, parses_desc)) ||
+        !q)
         goto out;
     if ((st = known_item_prior(s, fq, ql, &part)))
         goto out;
@@ -924,20 +1003,25 @@ static ch_status search_once(idx_searcher *s, const idx_search_params *p, const 
     xap_enquire_set_time_limit(enq, p->time_limit_s > 0 ? p->time_limit_s : IDX_DEFAULT_TIME_LIMIT);
     query_langs ql;
     query_langs_pick(s, fq, &ql);
-    for (int relax = 0; relax < 2; relax++) {
+    size_t n_all = 0; /* pages with all the words */
+    for (match_mode mode = MATCH_ALL; mode <= MATCH_ANY; mode++) {
+        if (mode == MATCH_ANY && ms && xap_mset_size(ms) > 0)
+            break; /* OR only when nothing else matched */
         xap_query_free(q);
         q = NULL;
         char *desc = NULL;
-        if ((st = build_query(s, fq, &ql, p, relax == 1, &q, &desc)))
+        if ((st = build_query(s, fq, &ql, p, mode, &q, &desc)))
             goto out;
-        if (relax == 0) {
+        if (mode == MATCH_ALL) {
             and_desc = desc;
-        } else {
+        } else if (mode == MATCH_ANY) {
             bool same = and_desc && desc && strcmp(and_desc, desc) == 0;
             free(desc);
             if (same)
                 break; /* OR between words changes nothing (one word, phrases only) */
         }
+        if (!q)
+            continue; /* not widened */
         xap_mset_free(ms);
         ms = NULL;
         xap_status xs = xap_enquire_set_query(enq, q);
@@ -952,14 +1036,17 @@ static ch_status search_once(idx_searcher *s, const idx_search_params *p, const 
             st = xs == XAP_ERR_NETWORK ? CH_ERR_IO : CH_ERR_INTERNAL;
             goto out;
         }
-        if (xap_mset_size(ms) > 0)
+        if (mode == MATCH_ALL)
+            n_all = xap_mset_size(ms);
+        if (xap_mset_size(ms) >= (mode == MATCH_ALL ? IDX_WIDEN_BELOW : 1))
             break;
     }
     unsigned long est = 0;
     xap_mset_matches_estimated(ms, &est);
     out->estimated_total = est;
     n = xap_mset_size(ms);
-    if (n < IDX_FEW_RESULTS && (st = spelling_correction(s, fq, &ql, &corrected)))
+    /* few pages with all the words: a word may be misspelt, even when widening found more */
+    if (n_all < IDX_FEW_RESULTS && (st = spelling_correction(s, fq, &ql, &corrected)))
         goto out;
     if (corrected && strcmp(corrected, fq) != 0) {
         out->corrected_query = corrected;

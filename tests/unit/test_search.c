@@ -19,6 +19,7 @@
 #include "indexer/xapian/xap.h"
 
 #define HTML TEST_HTML
+#define IDX_FEW_RESULTS_FOR_TEST 3 /* search.c offers a correction below this many */
 
 /* A text long enough to have a near-duplicate sketch (indexer/neardup.h). */
 #define OWL_TEXT                                                                                   \
@@ -324,6 +325,41 @@ static void test_and_then_or(void **state)
     r = run(f, "\"droite graduée\"", 1, 10, NULL, 0);
     assert_int_equal(r.n_results, 1);
     assert_string_equal(r.results[0].url, "http://www.ecole.example.fr/maths");
+    idx_results_free(&r);
+}
+
+/* Fewer than a page of results with all the words: pages with all the words but one come in,
+ * after those with all of them; never pages with fewer. */
+static void test_all_but_one_word(void **state)
+{
+    fixture *f = *state;
+    /* No page has the four words; z3 has three (not "grass"), z1 and the savanna page two. */
+    idx_results r = run(f, "zebra stripes fingerprint grass", 1, 10, NULL, 0);
+    assert_int_equal(r.n_results, 1);
+    assert_string_equal(r.results[0].url, "http://zoo.example.com/z3");
+    idx_results_free(&r);
+    /* z5 has the three words, z2 all but "night". */
+    r = run(f, "zebra water night", 1, 10, NULL, 0);
+    assert_true(r.n_results >= 2);
+    assert_string_equal(r.results[0].url, "http://zoo.example.com/z5");
+    assert_true(has_url(&r, "http://zoo.example.com/z2"));
+    assert_false(has_url(&r, "http://zoo.example.com/z1")); /* "zebra" alone */
+    idx_results_free(&r);
+    /* Two words: either will do, z5 (both) first */
+    r = run(f, "zebra night", 1, 10, NULL, 0);
+    assert_true(r.n_results > 1);
+    assert_string_equal(r.results[0].url, "http://zoo.example.com/z5");
+    assert_true(has_url(&r, "http://zoo.example.com/z1"));
+    idx_results_free(&r);
+    /* AND written out: every word, as asked (the OR of a query that finds nothing keeps it) */
+    r = run(f, "zebra AND stripes AND grass", 1, 10, NULL, 0);
+    assert_int_equal(r.n_results, 0);
+    idx_results_free(&r);
+    /* A misspelt word: the pages with "the" come, and the correction is still offered. */
+    r = run(f, "zebar the", 1, 10, NULL, 0);
+    assert_true(r.n_results >= IDX_FEW_RESULTS_FOR_TEST);
+    assert_non_null(r.corrected_query);
+    assert_memory_equal(r.corrected_query, "zebra ", 6); /* Xapian's: "zebra three" */
     idx_results_free(&r);
 }
 
@@ -716,6 +752,7 @@ int main(void)
         cmocka_unit_test(test_required_category),
         cmocka_unit_test(test_per_host_limit_and_paging),
         cmocka_unit_test(test_and_then_or),
+        cmocka_unit_test(test_all_but_one_word),
         cmocka_unit_test(test_parses_matched_once),
         cmocka_unit_test(test_near_duplicates_and_translations),
         cmocka_unit_test(test_known_item_prior),

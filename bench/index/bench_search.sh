@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # In-process search latency (see bench/index/bench_search.c).
 # usage: bench/index/bench_search.sh DB [N] [QUERIES.tsv...]   (default 1000, bench/queries/*.tsv)
+# BUILD names a build directory, not a version: $BUILD/libchouette.a is brought up to date from
+# the working tree first. To compare two commits, build each in its own checkout (git archive).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"

@@ -186,8 +186,9 @@ task_ticks() { # the CPU ticks of each of the server's threads, one line
 }
 # NAME SECONDS: one wrk run; sets the caller's line (its WRK summary), gap, and split: the CPU
 # ticks of each server thread during the run. libmicrohttpd's workers each keep the connections
-# they accepted: in about 1 sanitized run in 10, one worker got most of wrk's 256 and the other
-# sat in epoll_wait (new connections then waited over 0.8 s); 12 plain runs were all even.
+# they accepted: 2 of 12 sanitized wrk runs had a p99 over 1.2 s, and in the one watched, one
+# worker had most of wrk's 256 while the other sat in epoll_wait (new connections then waited
+# over 0.8 s); 12 runs of a fresh plain server were all even.
 wrk_once() {
     local before after
     before=$(task_ticks)

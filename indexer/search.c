@@ -311,18 +311,28 @@ static void qwords_free(qwords *qw)
     qw->n = 0;
 }
 
+/* The next space-separated token of the folded query fq[*pos..n): fq + *start, *len bytes;
+ * false at the end. */
+static bool next_token(const char *fq, size_t n, size_t *pos, size_t *start, size_t *len)
+{
+    while (*pos < n && fq[*pos] == ' ')
+        (*pos)++;
+    if (*pos >= n)
+        return false;
+    *start = *pos;
+    while (*pos < n && fq[*pos] != ' ')
+        (*pos)++;
+    *len = *pos - *start;
+    return true;
+}
+
 static void qwords_collect(const char *fq, qwords *qw)
 {
     qw->n = 0;
-    size_t i = 0, n = strlen(fq);
-    while (i < n && qw->n < IDX_QWORDS_MAX) {
-        size_t j = i;
-        while (j < n && fq[j] != ' ')
-            j++;
-        const char *tok = fq + i;
-        size_t tl = j - i;
-        i = j + 1;
-        if (!tl || tok[0] == '-' || is_operator(tok, tl))
+    size_t pos = 0, n = strlen(fq), ts, tl;
+    while (qw->n < IDX_QWORDS_MAX && next_token(fq, n, &pos, &ts, &tl)) {
+        const char *tok = fq + ts;
+        if (tok[0] == '-' || is_operator(tok, tl))
             continue;
         const char *colon = memchr(tok, ':', tl);
         if (colon) {
@@ -569,19 +579,16 @@ static ch_status parses_widened(idx_searcher *s, const char *fq, const query_lan
 {
     *out = NULL;
     size_t start[IDX_WIDEN_MAX_WORDS], len[IDX_WIDEN_MAX_WORDS], nw = 0;
-    for (size_t i = 0, n = strlen(fq); i < n;) {
-        size_t j = i;
-        while (j < n && fq[j] != ' ')
-            j++;
-        if (is_operator(fq + i, j - i))
+    size_t pos = 0, n = strlen(fq), ts, tl;
+    while (next_token(fq, n, &pos, &ts, &tl)) {
+        if (is_operator(fq + ts, tl))
             return CH_OK;
-        if (is_plain_word(fq + i, j - i)) {
+        if (is_plain_word(fq + ts, tl)) {
             if (nw == IDX_WIDEN_MAX_WORDS)
                 return CH_OK;
-            start[nw] = i;
-            len[nw++] = j - i;
+            start[nw] = ts;
+            len[nw++] = tl;
         }
-        i = j + 1;
     }
     if (nw < 2)
         return CH_OK;
@@ -675,12 +682,13 @@ static ch_status known_item_prior(idx_searcher *s, const char *fq, const query_l
     return st;
 }
 
-/* The whole query: parses ORed (words matched as `mode` says), known-item prior, scope,
- * hidden categories, static rank. *parses_desc describes the parses (not for MATCH_ALL_BUT_ONE).
- * *out is NULL when the query cannot be widened to MATCH_ALL_BUT_ONE. */
+/* The whole query: parses ORed (words matched as `mode` says), the known-item prior (from
+ * known_item_prior, the same for every mode; may be NULL), scope, hidden categories, static
+ * rank. *parses_desc describes the parses (not for MATCH_ALL_BUT_ONE). *out is NULL when the
+ * query cannot be widened to MATCH_ALL_BUT_ONE. */
 static ch_status build_query(idx_searcher *s, const char *fq, const query_langs *ql,
-                             const idx_search_params *p, match_mode mode, xap_query **out,
-                             char **parses_desc)
+                             const xap_query *prior, const idx_search_params *p, match_mode mode,
+                             xap_query **out, char **parses_desc)
 {
     *parses_desc = NULL;
     *out = NULL;
@@ -691,13 +699,15 @@ static ch_status build_query(idx_searcher *s, const char *fq, const query_langs 
                   : parses_ored(s, fq, ql, mode == MATCH_ANY, &q, parses_desc)) ||
         !q)
         goto out;
-    if ((st = known_item_prior(s, fq, ql, &part)))
-        goto out;
-    if (part && (st = combine_take(XAP_Q_AND_MAYBE, &q, part))) {
-        part = NULL;
-        goto out;
+    if (prior) {
+        xap_query *with_prior = NULL;
+        if (xap_query_combine(XAP_Q_AND_MAYBE, q, prior, &with_prior) != XAP_OK) {
+            st = CH_ERR_NOMEM;
+            goto out;
+        }
+        xap_query_free(q);
+        q = with_prior;
     }
-    part = NULL;
     if (p->default_site && *p->default_site && !has_site_scope(fq)) {
         char t[300];
         snprintf(t, sizeof t, "D%s", p->default_site);
@@ -988,6 +998,7 @@ static ch_status search_once(idx_searcher *s, const idx_search_params *p, const 
     bool *used = NULL;
     char *corrected = NULL;
     char *and_desc = NULL; /* the parses with AND between words */
+    xap_query *prior = NULL;
     qwords qw = {0};
     size_t n = 0;
     bool scoped = has_site_scope(fq) || (p->default_site && *p->default_site);
@@ -1003,6 +1014,8 @@ static ch_status search_once(idx_searcher *s, const idx_search_params *p, const 
     xap_enquire_set_time_limit(enq, p->time_limit_s > 0 ? p->time_limit_s : IDX_DEFAULT_TIME_LIMIT);
     query_langs ql;
     query_langs_pick(s, fq, &ql);
+    if ((st = known_item_prior(s, fq, &ql, &prior)))
+        goto out;
     size_t n_all = 0; /* pages with all the words */
     for (match_mode mode = MATCH_ALL; mode <= MATCH_ANY; mode++) {
         if (mode == MATCH_ANY && ms && xap_mset_size(ms) > 0)
@@ -1010,7 +1023,7 @@ static ch_status search_once(idx_searcher *s, const idx_search_params *p, const 
         xap_query_free(q);
         q = NULL;
         char *desc = NULL;
-        if ((st = build_query(s, fq, &ql, p, mode, &q, &desc)))
+        if ((st = build_query(s, fq, &ql, prior, p, mode, &q, &desc)))
             goto out;
         if (mode == MATCH_ALL) {
             and_desc = desc;
@@ -1153,6 +1166,7 @@ out:
     xap_mset_free(ms);
     xap_enquire_free(enq);
     xap_query_free(q);
+    xap_query_free(prior);
     return st;
 }
 

@@ -351,6 +351,12 @@ static void test_all_but_one_word(void **state)
     assert_string_equal(r.results[0].url, "http://zoo.example.com/z5");
     assert_true(has_url(&r, "http://zoo.example.com/z1"));
     idx_results_free(&r);
+    /* NOT written out: the logic as asked, z2 alone (z5 has "lions"); widened, "zebra NOT
+     * lions" would bring every zebra page without lions */
+    r = run(f, "zebra water NOT lions", 1, 10, NULL, 0);
+    assert_int_equal(r.n_results, 1);
+    assert_string_equal(r.results[0].url, "http://zoo.example.com/z2");
+    idx_results_free(&r);
     /* AND written out: every word, as asked (the OR of a query that finds nothing keeps it) */
     r = run(f, "zebra AND stripes AND grass", 1, 10, NULL, 0);
     assert_int_equal(r.n_results, 0);

@@ -10,6 +10,10 @@ cd "$top"
 : "${BUILD:?set BUILD to the build directory}"
 export CHOUETTE BUILD TOP="$top"
 export CMOCKA_MESSAGE_OUTPUT=stdout
+# Debian's tools before anything a user put ahead of them: the tests may rely only on what
+# scripts/install-deps.sh installs, so a tool found elsewhere must not hide a missing package.
+# (On the CI machine pyenv's python3 shim came first: 0.3 s a call, the suite's longest wait.)
+export PATH="/usr/sbin:/usr/bin:$PATH"
 
 pass=0 fail=0 skip=0 failed=()
 # report NAME RC SECS LOG: count and print one result

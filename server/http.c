@@ -393,15 +393,17 @@ ch_status srv_http_run(const srv_server *s, const srv_http_config *cfg, const si
         snprintf(err, errlen, "rate limiter: %s", ch_status_str(st));
         goto out;
     }
+    /* No MHD_OPTION_LISTENING_ADDRESS_REUSE: its SO_REUSEPORT let a second server start on a
+     * port in use and take half of the first one's connections. MHD's default (SO_REUSEADDR)
+     * still allows a restart while old connections linger in TIME_WAIT. */
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | (v6 ? MHD_USE_IPv6 : 0);
-    d = MHD_start_daemon(flags, 0, NULL, NULL, answer, c, MHD_OPTION_SOCK_ADDR,
-                         (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
-                         (unsigned int)(threads > 1 ? threads : 0), MHD_OPTION_CONNECTION_LIMIT,
-                         conns, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
-                         MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-                         (size_t)SRV_CONNECTION_MEMORY, MHD_OPTION_LISTENING_ADDRESS_REUSE,
-                         (unsigned int)1, MHD_OPTION_URI_LOG_CALLBACK, request_line_seen, c,
-                         MHD_OPTION_NOTIFY_COMPLETED, request_done, c, MHD_OPTION_END);
+    d = MHD_start_daemon(
+        flags, 0, NULL, NULL, answer, c, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(threads > 1 ? threads : 0),
+        MHD_OPTION_CONNECTION_LIMIT, conns, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
+        MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)SRV_CONNECTION_MEMORY, MHD_OPTION_URI_LOG_CALLBACK, request_line_seen, c,
+        MHD_OPTION_NOTIFY_COMPLETED, request_done, c, MHD_OPTION_END);
     if (!d) {
         snprintf(err, errlen, "cannot listen on %s (address in use or not available)", cfg->listen);
         st = CH_ERR_IO;

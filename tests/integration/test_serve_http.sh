@@ -261,6 +261,15 @@ grep -q -- '--lock-mode' "$tmp/help" || bad "--help does not describe --lock-mod
 [ $? -eq 1 ] || bad "missing index: not a run-time failure"
 "$CHOUETTE" serve --db "$tmp/db" --listen nowhere >/dev/null 2>&1
 [ $? -eq 2 ] || bad "bad --listen: not a usage error"
+# A port another server listens on: a clear failure, not a second server sharing the port
+# (and its connections) with the first.
+main_port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$tmp/main.err")
+timeout 10 "$CHOUETTE" serve --db "$tmp/db" --listen "127.0.0.1:$main_port" >/dev/null \
+    2>"$tmp/inuse.err"
+rc=$?
+[ "$rc" -eq 1 ] || bad "second server on port $main_port, in use: exit $rc, want 1"
+grep -q "cannot listen on 127.0.0.1:$main_port (address in use" "$tmp/inuse.err" ||
+    bad "second server on a port in use: no clear message: $(cat "$tmp/inuse.err")"
 
 # --- shutdown ---------------------------------------------------------------------------------
 serve_stop "$main_pid"

@@ -1493,10 +1493,46 @@ static ch_status resolve_or_empty(const char *base, const char *ref, char **dst)
     return *dst ? CH_OK : CH_ERR_NOMEM;
 }
 
+/* Resolved links by their href up to '#': a page links to the same target many times with
+ * different fragments (a Python reference page: 600 links, 85 targets), and the fragment is
+ * dropped by normalisation, so one resolution serves them all. Open addressing, at most half
+ * full; an entry points at the first raw link with its key. */
+typedef struct {
+    const char *key; /* NULL: empty slot */
+    size_t len;
+    char *resolved; /* NULL when the link does not resolve (or is the page itself) */
+} resolved_entry;
+
+typedef struct {
+    resolved_entry *slot;
+    size_t mask;
+} resolved_cache;
+
+static uint64_t key_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+/* The entry for href's key: found (*found true) or the empty slot where it goes. */
+static resolved_entry *cache_slot(resolved_cache *c, const char *href, bool *found)
+{
+    size_t len = strcspn(href, "#");
+    size_t i = (size_t)key_hash(href, len) & c->mask;
+    while (c->slot[i].key && !(c->slot[i].len == len && memcmp(c->slot[i].key, href, len) == 0))
+        i = (i + 1) & c->mask;
+    *found = c->slot[i].key != NULL;
+    c->slot[i].len = len;
+    return &c->slot[i];
+}
+
 static ch_status assemble(walk_t *w, const char *url, extract_page_t *p)
 {
     ch_status st;
     char *self = NULL;
+    resolved_cache cache = {NULL, 0};
     (void)url_normalize(url, &self); /* NULL when the page URL is not http(s) */
     st = resolve_or_empty(url, w->base_raw, &p->base);
     if (st != CH_OK)
@@ -1510,14 +1546,32 @@ static ch_status assemble(walk_t *w, const char *url, extract_page_t *p)
         st = CH_ERR_NOMEM;
         goto out;
     }
+    size_t cap = 16;
+    while (cap < 2 * w->n_links)
+        cap *= 2;
+    if (w->n_links && !(cache.slot = calloc(cap, sizeof *cache.slot))) {
+        st = CH_ERR_NOMEM;
+        goto out;
+    }
+    cache.mask = cap - 1;
     for (size_t i = 0; i < w->n_links; i++) {
         raw_link *r = &w->links[i];
-        char *u = NULL;
-        if (url_resolve_normalize(base, r->href, &u) != CH_OK)
+        bool found;
+        resolved_entry *e = cache_slot(&cache, r->href, &found);
+        if (!found) {
+            e->key = r->href;
+            if (url_resolve_normalize(base, r->href, &e->resolved) == CH_OK && self &&
+                strcmp(e->resolved, self) == 0) {
+                free(e->resolved);
+                e->resolved = NULL;
+            }
+        }
+        if (!e->resolved)
             continue;
-        if (self && strcmp(u, self) == 0) {
-            free(u);
-            continue;
+        char *u = strdup(e->resolved);
+        if (!u) {
+            st = CH_ERR_NOMEM;
+            goto out;
         }
         extract_link *l = &p->links[p->n_links++];
         l->url = u;
@@ -1546,6 +1600,9 @@ static ch_status assemble(walk_t *w, const char *url, extract_page_t *p)
     p->robots_nofollow = w->nofollow;
     p->truncated = w->truncated;
 out:
+    for (size_t i = 0; cache.slot && i <= cache.mask; i++)
+        free(cache.slot[i].resolved);
+    free(cache.slot);
     free(self);
     return st;
 }

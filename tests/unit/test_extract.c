@@ -258,6 +258,47 @@ static void test_links_without_base_and_frameset(void **state)
     extract_page_free(p);
 }
 
+/* Links to one target with different fragments are resolved once and kept each with its own
+ * anchor text; a repeated link that does not resolve, or that is the page itself under another
+ * fragment, is dropped every time; the order of the page is kept. */
+static void test_links_same_target_many_fragments(void **state)
+{
+    (void)state;
+    extract_page_t *p = extract_str(
+        "<html><body><a href='a.html#one'>One</a> <a href='http://[::1'>bad</a> "
+        "<a href='page.html#top'>top</a> <a href='a.html#two'>Two</a> <a href='b.html'>B</a> "
+        "<a href='http://[::1'>bad again</a> <a href='page.html#end'>end</a> "
+        "<a href='a.html'>Three</a> <a href='a.html?x#one'>Four</a></body></html>",
+        NULL, NULL);
+    assert_int_equal(p->n_links, 5);
+    const char *urls[] = {"http://example.com/dir/a.html", "http://example.com/dir/a.html",
+                          "http://example.com/dir/b.html", "http://example.com/dir/a.html",
+                          "http://example.com/dir/a.html?x"};
+    const char *anchors[] = {"One", "Two", "B", "Three", "Four"};
+    for (size_t i = 0; i < 5; i++) {
+        assert_string_equal(p->links[i].url, urls[i]);
+        assert_string_equal(p->links[i].anchor, anchors[i]);
+    }
+    extract_page_free(p);
+    /* many targets of the same length, each twice: keys that share a slot of the cache stay
+     * apart */
+    enum { TARGETS = 400 };
+    static char html[TARGETS * 64 + 64];
+    size_t off = (size_t)snprintf(html, sizeof html, "<html><body>");
+    for (int i = 0; i < TARGETS; i++)
+        off += (size_t)snprintf(html + off, sizeof html - off,
+                                "<a href='p%04d.html#x'>x</a><a href='p%04d.html#y'>y</a>", i, i);
+    snprintf(html + off, sizeof html - off, "</body></html>");
+    p = extract_str(html, NULL, NULL);
+    assert_int_equal(p->n_links, 2 * TARGETS);
+    for (int i = 0; i < 2 * TARGETS; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "http://example.com/dir/p%04d.html", i / 2);
+        assert_string_equal(p->links[i].url, want);
+    }
+    extract_page_free(p);
+}
+
 static void test_links_only_matches_full_extraction(void **state)
 {
     (void)state;
@@ -787,6 +828,7 @@ int main(void)
         cmocka_unit_test(test_meta_http_equiv_prescan),
         cmocka_unit_test(test_links_base_href),
         cmocka_unit_test(test_links_without_base_and_frameset),
+        cmocka_unit_test(test_links_same_target_many_fragments),
         cmocka_unit_test(test_links_only_matches_full_extraction),
         cmocka_unit_test(test_sax_matches_tree_fixtures),
         cmocka_unit_test(test_sax_matches_tree_snippets),

@@ -326,8 +326,9 @@ static bool next_token(const char *fq, size_t n, size_t *pos, size_t *start, siz
     return true;
 }
 
-/* Whether the token tok[0..len) is a phrase or part of one ("the, art, of, war" of
- * "\"the art of war\""): *open says whether a phrase is open before it and is updated past it. */
+/* Whether the token tok[0..len) belongs to a phrase: each of the four tokens of "the art of war"
+ * written in quotes does. *open says whether a phrase is open before the token; it is updated
+ * past it. */
 static bool token_quoted(const char *tok, size_t len, bool *open)
 {
     bool quoted = *open;

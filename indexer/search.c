@@ -8,9 +8,6 @@
  *     stemming, which matches every page on its exact (folded) words whatever its language. A
  *     page in French is matched by the French parse's Z-terms, a page in English by the English
  *     one's, and exact forms weigh in all;
- *   - English stop words ("the", "of", "for") written as plain words are not required and
- *     weigh nothing in the text (drop_stopwords), unless the query is made of them or has
- *     operators; the known-item prior still counts them in titles;
  *   - AND between words by default; when that finds fewer than IDX_WIDEN_BELOW pages, pages
  *     with all the words but one come in too, ranked by the words they have (a word the page
  *     does not use: "bibliographie writer", "debian handbook foreword"); when even that finds
@@ -44,7 +41,6 @@
 #include "indexer/lang.h"
 #include "indexer/neardup.h"
 #include "indexer/shards.h"
-#include "indexer/stopwords.h"
 #include "indexer/xapian/xap.h"
 
 /* Ranking parameters, chosen on the known-item queries of bench/queries/known_items.tsv and
@@ -640,48 +636,6 @@ static ch_status parses_widened(idx_searcher *s, const char *fq, const query_lan
     return st;
 }
 
-/* The query without its stop words (stopwords.h) written as plain words outside phrases, into
- * *out: "package for launching parallel tasks" looks for "package launching parallel tasks". A
- * page that says the same thing without one of them is found, and they weigh nothing in its
- * text, where they are everywhere; they still count where they help, in the known-item prior
- * (the title "The Python Tutorial" and its title key) and in phrases. Nothing is left out of a
- * query with an operator (the user wrote the logic) or of one whose plain words are all stop
- * words ("the who"). */
-static ch_status drop_stopwords(const char *fq, buf_t *out)
-{
-    out->len = 0;
-    size_t nstop = 0, content = 0;
-    size_t pos = 0, n = strlen(fq), ts, tl;
-    bool in_phrase = false;
-    while (next_token(fq, n, &pos, &ts, &tl)) {
-        const char *tok = fq + ts;
-        if (is_operator(tok, tl))
-            return buf_append_str(out, fq);
-        if (token_quoted(tok, tl, &in_phrase) || !is_plain_word(tok, tl))
-            continue;
-        if (idx_is_stopword(tok, tl))
-            nstop++;
-        else
-            content++;
-    }
-    if (!content || !nstop)
-        return buf_append_str(out, fq);
-    ch_status st = CH_OK;
-    pos = 0;
-    in_phrase = false;
-    while (!st && next_token(fq, n, &pos, &ts, &tl)) {
-        const char *tok = fq + ts;
-        if (!token_quoted(tok, tl, &in_phrase) && is_plain_word(tok, tl) &&
-            idx_is_stopword(tok, tl))
-            continue;
-        if (out->len)
-            st = buf_append_char(out, ' ');
-        if (!st)
-            st = buf_append(out, tok, tl);
-    }
-    return st;
-}
-
 /* The known-item prior: the query's words looked up in the title field alone (S terms, stemmed
  * as the main parse), among the URL words (XU terms, exact) and as a title key (XT: the query is
  * a page's title or a part of it), ORed, as a weight that selects nothing. Titles and URL words
@@ -1060,8 +1014,6 @@ static ch_status search_once(idx_searcher *s, const idx_search_params *p, const 
     char *corrected = NULL;
     char *and_desc = NULL; /* the parses with AND between words */
     xap_query *prior = NULL;
-    buf_t required; /* fq without its stop words (drop_stopwords) */
-    buf_init(&required, IDX_MAX_QUERY_BYTES * 4 + 16);
     qwords qw = {0};
     size_t n = 0;
     bool scoped = has_site_scope(fq) || (p->default_site && *p->default_site);
@@ -1077,16 +1029,16 @@ static ch_status search_once(idx_searcher *s, const idx_search_params *p, const 
     xap_enquire_set_time_limit(enq, p->time_limit_s > 0 ? p->time_limit_s : IDX_DEFAULT_TIME_LIMIT);
     query_langs ql;
     query_langs_pick(s, fq, &ql);
-    if ((st = known_item_prior(s, fq, &ql, &prior)) || (st = drop_stopwords(fq, &required)))
+    if ((st = known_item_prior(s, fq, &ql, &prior)))
         goto out;
-    size_t n_all = 0; /* pages with all the required words */
+    size_t n_all = 0; /* pages with all the words */
     for (match_mode mode = MATCH_ALL; mode <= MATCH_ANY; mode++) {
         if (mode == MATCH_ANY && ms && xap_mset_size(ms) > 0)
             break; /* OR only when nothing else matched */
         xap_query_free(q);
         q = NULL;
         char *desc = NULL;
-        if ((st = build_query(s, buf_str(&required), &ql, prior, p, mode, &q, &desc)))
+        if ((st = build_query(s, fq, &ql, prior, p, mode, &q, &desc)))
             goto out;
         if (mode == MATCH_ALL) {
             and_desc = desc;
@@ -1230,7 +1182,6 @@ out:
     xap_enquire_free(enq);
     xap_query_free(q);
     xap_query_free(prior);
-    buf_free(&required);
     return st;
 }
 
@@ -1262,17 +1213,12 @@ ch_status idx_search_describe_parses(idx_searcher *s, const idx_search_params *p
     buf_t fq;
     ch_status st = prepare_query(s, p->query, &fq);
     xap_query *q = NULL;
-    buf_t required;
-    buf_init(&required, IDX_MAX_QUERY_BYTES * 4 + 16);
     if (!st) {
         query_langs ql;
         query_langs_pick(s, buf_str(&fq), &ql);
-        st = drop_stopwords(buf_str(&fq), &required);
-        if (!st)
-            st = parses_ored(s, buf_str(&required), &ql, or_default, &q, out);
+        st = parses_ored(s, buf_str(&fq), &ql, or_default, &q, out);
     }
     xap_query_free(q);
-    buf_free(&required);
     buf_free(&fq);
     return st;
 }

@@ -65,8 +65,7 @@ ch_status idx_search(idx_searcher *s, const idx_search_params *p, idx_results *o
 void idx_results_free(idx_results *r);
 
 /* For tests and debugging: the distinct parses of p->query that idx_search() ORs (one per
- * stemming language; parses that coincide are matched once; the stop words left out as
- * idx_search() leaves them out), one line each, "COPIES<TAB>Xapian
+ * stemming language; parses that coincide are matched once), one line each, "COPIES<TAB>Xapian
  * query description", with AND between words, or OR when or_default. *out is malloc'd. The
  * query's errors are idx_search()'s (CH_ERR_LIMIT, CH_ERR_PARSE). */
 ch_status idx_search_describe_parses(idx_searcher *s, const idx_search_params *p, bool or_default,

@@ -139,6 +139,6 @@ cat >&2 <<MSG
   School mode:  http://$listen/?mode=school
   Junior mode:  http://$listen/?mode=junior
 
-  Try "tableau croisé dynamique" or "json". Ctrl-C stops the server.
+  Try "table dynamique", "pare-feu" or "json". Ctrl-C stops the server.
 MSG
 exec "$bin" serve --db "$index_dir" --listen "$listen"

@@ -15,14 +15,20 @@
 # overhead alone. With --baseline BIN, a second chouette (e.g. built from an older commit) is
 # served too, on the same pages, and run in the same rounds (baseline-api, baseline-html).
 #
+# The mix is every file of bench/queries/ unless --queries names some (repeatable): the mix grows
+# as query sets are added, so comparing with an older run takes that run's files (run R in
+# docs/PERFORMANCE.md: the 774 queries of run Q are known_items.tsv and held-out 1 to 6).
+#
 # usage: bench/serve/run.sh [--runs N] [--seconds S] [--chouette BIN] [--baseline BIN]
 #                           [--work DIR] [--results DIR] [--c1-rounds N] [--c1-seconds S]
+#                           [--queries FILE]...
 # Needs: wrk lighttpd xapian-omega (CHOUETTE_BENCH_DEPS=1 scripts/install-deps.sh).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 chouette=$top/bin/chouette
 work=/tmp/chouette-bench-corpus
 runs=5 seconds=10 results='' baseline='' c1_rounds=9 c1_seconds=4
+qfiles=()
 while [ $# -gt 0 ]; do
     case $1 in
     --runs) runs=$2; shift 2 ;;
@@ -33,7 +39,8 @@ while [ $# -gt 0 ]; do
     --results) results=$2; shift 2 ;;
     --c1-rounds) c1_rounds=$2; shift 2 ;;
     --c1-seconds) c1_seconds=$2; shift 2 ;;
-    *) sed -n '2,18p' "$0" >&2; exit 2 ;;
+    --queries) qfiles+=("$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"); shift 2 ;;
+    *) sed -n '2,25p' "$0" >&2; exit 2 ;;
     esac
 done
 chouette=$(cd "$(dirname "$chouette")" && pwd)/$(basename "$chouette")
@@ -47,8 +54,9 @@ if [ ! -d "$work/dbs/omega-english" ]; then
 fi
 results=${results:-$work/results-serve}
 mkdir -p "$results"
+[ ${#qfiles[@]} -gt 0 ] || qfiles=("$top"/bench/queries/*.tsv)
 queries=$(mktemp /tmp/bench-serve-queries.XXXXXX)
-cat "$top"/bench/queries/*.tsv >"$queries"
+cat "${qfiles[@]}" >"$queries"
 tmp=$(mktemp -d /tmp/bench-serve.XXXXXX)
 pids=()
 cleanup() {
@@ -114,7 +122,7 @@ bench() {
 {
     echo "# $(date -u +%FT%TZ) $(nproc) cores; $(uname -r); wrk -t 2 -c 32 -d ${seconds}s"
     echo "# chouette $chouette ($(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo "not a git checkout"))${baseline:+; baseline $baseline}; omega $(dpkg-query -W -f='${Version}' xapian-omega); $(lighttpd -v 2>&1 | head -1)"
-    echo "# $(wc -l <"$queries") queries from bench/queries/*.tsv; $(xapian-delve "$tmp/chouette-db" | grep 'number of documents') (chouette)"
+    echo "# $(wc -l <"$queries") query lines from ${#qfiles[@]} files; $(xapian-delve "$tmp/chouette-db" | grep 'number of documents') (chouette)"
 } >"$results/env.txt"
 cat "$results/env.txt"
 for _ in $(seq "$runs"); do
@@ -139,7 +147,7 @@ for _ in $(seq "$c1_rounds"); do
     n=$(tail -1 "$results/runs.txt" | sed -n 's/.* requests=\([0-9]*\) .*/\1/p')
     echo "servercpu us_per_request $(( (t1 - t0) * 1000000 / $(getconf CLK_TCK) / n ))" |
         tee -a "$results/runs.txt"
-    "$bench_search" "$tmp/chouette-db" 500 "$top"/bench/queries/*.tsv | tr '\n' ' ' |
+    "$bench_search" "$tmp/chouette-db" 500 "${qfiles[@]}" | tr '\n' ' ' |
         sed 's/^/inprocess /' | tee -a "$results/runs.txt"
     echo | tee -a "$results/runs.txt"
 done

@@ -469,6 +469,14 @@ static idx_searcher *searcher_of_pages(const test_page *site, size_t n, char **d
     return s;
 }
 
+/* Close a searcher from searcher_of_pages and remove its directory. */
+static void searcher_of_pages_free(idx_searcher *s, char *dir)
+{
+    idx_searcher_close(s);
+    test_rm_rf(dir);
+    free(dir);
+}
+
 /* The page named after the query comes first, even when another repeats the word all along
  * (the known-item prior on title and URL words; without it the long page wins on BM25). */
 static void test_known_item_prior(void **state)
@@ -499,9 +507,7 @@ static void test_known_item_prior(void **state)
     assert_int_equal(r.n_results, 3);
     assert_string_equal(r.results[0].url, "http://b.example.org/okapi.html");
     idx_results_free(&r);
-    idx_searcher_close(s);
-    test_rm_rf(dir);
-    free(dir);
+    searcher_of_pages_free(s, dir);
 }
 
 /* A query that is a page's whole title, or one part of it between separators, finds that page
@@ -554,9 +560,7 @@ static void test_title_key_first(void **state)
         assert_string_equal(r.results[0].url, cases[i][1]);
         idx_results_free(&r);
     }
-    idx_searcher_close(s);
-    test_rm_rf(dir);
-    free(dir);
+    searcher_of_pages_free(s, dir);
 }
 
 /* A widened query leaves out a word outside phrases only: "\"alpha beta gamma\" delta epsilon"
@@ -580,9 +584,7 @@ static void test_widening_keeps_phrases(void **state)
     assert_int_equal(r.n_results, 1);
     assert_string_equal(r.results[0].url, "http://a.example.org/1.html");
     idx_results_free(&r);
-    idx_searcher_close(s);
-    test_rm_rf(dir);
-    free(dir);
+    searcher_of_pages_free(s, dir);
 }
 
 static void test_spelling(void **state)
@@ -682,9 +684,7 @@ static void assert_handmade_snippet(const char *data, const char *slot_text, con
     assert_string_equal(r.results[0].title, title);
     assert_non_null(strstr(r.results[0].snippet, expect));
     idx_results_free(&r);
-    idx_searcher_close(s);
-    test_rm_rf(dir);
-    free(dir);
+    searcher_of_pages_free(s, dir);
 }
 
 /* Indexes of older schemas keep working: chouette-index-1 kept the text in the data's "text",
